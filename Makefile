@@ -1,0 +1,51 @@
+# Gongwen: `make run` serves on http://127.0.0.1:8000, `make test` runs the whole suite.
+# Both install what is missing first (Debian packages as root, then the project's .venv).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help setup system venv run test lint format bench templates clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+setup: system venv ## install everything the service and its tests need
+
+system: ## Debian packages and fonts (LibreOffice, UNO, Noto CJK, Fandol, poppler)
+	@bash scripts/setup-system.sh
+
+venv: $(STAMP) ## the project's virtual environment in .venv
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+run: setup ## serve on http://$(HOST):$(PORT) with embedded defaults
+	$(BIN)/gongwen serve --host $(HOST) --port $(PORT)
+
+test: setup ## the whole suite
+	$(BIN)/python -m pytest
+
+lint: venv ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check service schemas tests tools
+	$(BIN)/ruff format --check service schemas tests tools
+	$(BIN)/mypy
+
+format: venv ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix service schemas tests tools
+	$(BIN)/ruff format service schemas tests tools
+
+bench: setup ## server-side render timings (median of 200)
+	$(BIN)/python tools/bench.py
+
+templates: venv ## rebuild the built-in DOCX templates from tools/build_templates.py
+	$(BIN)/python tools/build_templates.py
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
