@@ -1,0 +1,301 @@
+"""Field types shared by every document kind, with messages in Chinese first and English after."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from service.errors import bilingual
+from service.typography.doc_numbers import Correction, DocNumber, DocNumberError, parse_doc_number
+
+
+class BaseSchema(Schema):
+    """Rejects unknown fields (a typo must not vanish silently) with a bilingual message."""
+
+    error_messages = {  # noqa: RUF012 - marshmallow reads this class attribute
+        "unknown": bilingual("未知字段", "Unknown field."),
+        "type": bilingual("应为JSON对象", "Expected a JSON object."),
+    }
+
+
+_COMMON_MESSAGES = {
+    "required": bilingual("缺少必填字段", "Missing data for required field."),
+    "null": bilingual("不能为null", "Field may not be null."),
+    "validator_failed": bilingual("取值无效", "Invalid value."),
+}
+
+# XML 1.0 forbids these code points outright; tab, LF and CR are legal XML but would break the
+# one-paragraph-per-value layout, so every text field refuses them too.
+_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _describe_forbidden(value: str) -> str | None:
+    match = _FORBIDDEN_CHARACTERS.search(value)
+    if match is None:
+        return None
+    code = f"U+{ord(match.group()):04X}"
+    position = match.start() + 1
+    return bilingual(
+        f"第{position}个字符是不可打印的控制字符（{code}），请删除",
+        f"character {position} is a control character ({code}) that cannot appear in a document",
+    )
+
+
+class Text(fields.String):
+    """One line of document text: trimmed, length-limited, free of control characters.
+
+    Everything else is allowed and is printed exactly as sent: markup, Jinja syntax, emoji, rare
+    characters. `max_length` counts characters as the clerk sees them.
+    """
+
+    default_error_messages = {  # noqa: RUF012
+        **_COMMON_MESSAGES,
+        "invalid": bilingual("应为字符串", "Not a valid string."),
+        "invalid_utf8": bilingual("不是有效的UTF-8文本", "Not a valid utf-8 string."),
+        "empty": bilingual("不能为空", "Must not be empty."),
+        "too_long": bilingual(
+            "不能超过{max}个字符（现为{length}个）", "At most {max} characters ({length} given)."
+        ),
+    }
+
+    def __init__(self, *, max_length: int, allow_empty: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.allow_empty = allow_empty
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text and not self.allow_empty:
+            raise self.make_error("empty")
+        if len(text) > self.max_length:
+            raise self.make_error("too_long", max=self.max_length, length=len(text))
+        problem = _describe_forbidden(text)
+        if problem is not None:
+            raise ValidationError(problem)
+        return unicodedata.normalize("NFC", text)
+
+
+class TextList(fields.List):
+    """An ordered list of text lines with a bound on its length."""
+
+    default_error_messages = {  # noqa: RUF012
+        **_COMMON_MESSAGES,
+        "invalid": bilingual("应为列表", "Not a valid list."),
+    }
+
+    def __init__(self, *, max_items: int, max_length: int, min_items: int = 0, **kwargs: Any) -> None:
+        super().__init__(Text(max_length=max_length), **kwargs)
+        self.validators.insert(
+            0,
+            validate.Length(
+                min=min_items,
+                max=max_items,
+                error=bilingual(
+                    f"应有{min_items}至{max_items}项", f"Must have between {min_items} and {max_items} items."
+                ),
+            ),
+        )
+
+
+class Object(fields.Nested):
+    default_error_messages = {  # noqa: RUF012
+        **_COMMON_MESSAGES,
+        "type": bilingual("应为JSON对象", "Expected a JSON object."),
+    }
+
+
+class Boolean(fields.Boolean):
+    default_error_messages = {  # noqa: RUF012
+        **_COMMON_MESSAGES,
+        "invalid": bilingual("应为true或false", "Not a valid boolean."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Only JSON booleans: "false" as a string is a mistake we should not guess about.
+        super().__init__(truthy={True}, falsy={False}, **kwargs)
+
+
+class Integer(fields.Integer):
+    default_error_messages = {  # noqa: RUF012
+        **_COMMON_MESSAGES,
+        "invalid": bilingual("应为整数", "Not a valid integer."),
+    }
+
+    def __init__(self, *, minimum: int, maximum: int, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+        self.validators.insert(
+            0,
+            validate.Range(
+                min=minimum,
+                max=maximum,
+                error=bilingual(f"应在{minimum}至{maximum}之间", f"Must be between {minimum} and {maximum}."),
+            ),
+        )
+
+
+class CalendarDate(fields.Date):
+    """An ISO 8601 date (2026-11-25)."""
+
+    default_error_messages = {  # noqa: RUF012
+        **_COMMON_MESSAGES,
+        "invalid": bilingual("日期无效，应为YYYY-MM-DD格式，如2026-11-25", "Not a valid date (YYYY-MM-DD)."),
+        "format": bilingual("日期无效", '"{input}" cannot be formatted as a date.'),
+    }
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> date:
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class DateTimeWithOffset(fields.AwareDateTime):
+    """An ISO 8601 date and time carrying its UTC offset (2026-12-03T09:00:00+08:00).
+
+    The offset is required because the document prints the time as the office reads its clock.
+    """
+
+    default_error_messages = {  # noqa: RUF012
+        **_COMMON_MESSAGES,
+        "invalid": bilingual(
+            "时间无效，应为带时区的ISO 8601格式，如2026-12-03T09:00:00+08:00",
+            "Not a valid datetime; use ISO 8601 with an offset, e.g. 2026-12-03T09:00:00+08:00.",
+        ),
+        "invalid_awareness": bilingual(
+            "时间缺少时区偏移，如+08:00", "The datetime must carry its UTC offset, e.g. +08:00."
+        ),
+        "format": bilingual("时间无效", '"{input}" cannot be formatted as a datetime.'),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="iso", **kwargs)
+
+
+class Choice(Text):
+    """A text field restricted to a fixed vocabulary."""
+
+    def __init__(self, choices: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(max_length=max(len(c) for c in choices), **kwargs)
+        listing = "、".join(choices)
+        self.validators.insert(
+            0,
+            validate.OneOf(
+                choices,
+                error=bilingual(f"应为以下之一：{listing}", f"Must be one of: {', '.join(choices)}."),
+            ),
+        )
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
+        # Length is checked by OneOf; a long wrong value deserves the vocabulary, not a length message.
+        self.max_length = max(self.max_length, len(value) if isinstance(value, str) else 0)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Pattern(Text):
+    """Text that must match a regular expression, with a hint in the message."""
+
+    def __init__(self, pattern: str, *, hint_zh: str, hint_en: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.insert(0, validate.Regexp(pattern, error=bilingual(hint_zh, hint_en)))
+
+
+class Email(Pattern):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+            hint_zh="电子邮箱格式不正确",
+            hint_en="Not a valid e-mail address.",
+            max_length=100,
+            **kwargs,
+        )
+
+
+class PhoneNumber(Pattern):
+    """Telephone or fax as offices write it: 0578-2123457, 13800000000, +86 578 2123457, 2123457转8001."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            r"^\+?[0-9][0-9 \-()（）]{2,24}([转,，][0-9]{1,6})?$",
+            hint_zh="电话号码格式不正确，如0578-2123457",
+            hint_en="Not a valid phone number, e.g. 0578-2123457.",
+            max_length=32,
+            **kwargs,
+        )
+
+
+class AllocationRequest:
+    """`{"prefix": "青政办发"}`: the client asks the service to allocate the next 发文字号."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AllocationRequest) and other.prefix == self.prefix
+
+    def __hash__(self) -> int:
+        return hash(self.prefix)
+
+
+class ParsedDocNumber:
+    """A 发文字号 given whole, with the clerk slips that were corrected on the way in."""
+
+    def __init__(self, number: DocNumber, corrections: list[Correction]) -> None:
+        self.number = number
+        self.corrections = corrections
+
+
+class DocNumberField(fields.Field):
+    """发文字号: either the whole number as text or `{"prefix": ...}` asking for allocation."""
+
+    default_error_messages = {  # noqa: RUF012
+        **_COMMON_MESSAGES,
+        "invalid": bilingual(
+            '应为发文字号字符串（如“青政办发〔2026〕15号”）或{"prefix": "青政办发"}',
+            'Must be a document number string or {"prefix": ...}.',
+        ),
+    }
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> ParsedDocNumber | AllocationRequest:
+        if isinstance(value, Mapping):
+            if set(value) != {"prefix"} or not isinstance(value["prefix"], str):
+                raise self.make_error("invalid")
+            prefix = value["prefix"].strip()
+            if (
+                not prefix
+                or len(prefix) > 20
+                or _describe_forbidden(prefix)
+                or re.search(r"[\d〔〕\[\]【】]", prefix)
+            ):
+                raise ValidationError(
+                    bilingual(
+                        "机关代字应为1至20个字符，不含年份、序号和括号，如“青政办发”",
+                        "The prefix is the issuer code alone, 1-20 characters, e.g. 青政办发.",
+                    )
+                )
+            return AllocationRequest(prefix)
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        if len(value) > 40:
+            raise ValidationError(
+                bilingual("发文字号过长（最多40个字符）", "Document number too long (max 40).")
+            )
+        problem = _describe_forbidden(value)
+        if problem is not None:
+            raise ValidationError(problem)
+        try:
+            number, corrections = parse_doc_number(value)
+        except DocNumberError as exc:
+            raise ValidationError(exc.message) from exc
+        return ParsedDocNumber(number, corrections)

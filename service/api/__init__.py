@@ -1,0 +1,43 @@
+"""The HTTP API: blueprint registration, OpenAPI and the browsable API page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import swagger_ui_bundle
+from flask import Flask, send_from_directory
+from flask_smorest import Api
+
+from service.api.problems import register_problem_handlers
+from service.api.routes import bp, health
+from service.config import Settings
+
+SWAGGER_STATIC = Path(swagger_ui_bundle.swagger_ui_path)
+
+
+def register_api(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        API_TITLE="Gongwen 公文服务",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        # Served from the installed package: offices' networks often cannot reach a CDN.
+        OPENAPI_SWAGGER_UI_URL="/api/v1/docs/static/",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": "会务公文服务：按GB/T 9704-2012生成会议通知等文书。"
+                " Meeting paperwork as GB/T 9704-2012 documents. Errors are application/problem+json."
+            }
+        },
+    )
+    api = Api(app)
+    api.register_blueprint(bp, url_prefix="/api/v1")
+    app.add_url_rule("/healthz", "healthz", health)
+    app.add_url_rule(
+        "/api/v1/docs/static/<path:filename>",
+        "swagger_static",
+        lambda filename: send_from_directory(SWAGGER_STATIC, filename),
+    )
+    register_problem_handlers(app)

@@ -1,0 +1,67 @@
+"""The one place where errors become HTTP responses: RFC 9457 application/problem+json."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+from service.errors import GongwenError, bilingual
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+log = logging.getLogger(__name__)
+
+# Werkzeug's own HTTP errors, said the way ours are (Chinese first, English after).
+_HTTP_MESSAGES = {
+    400: ("bad_request", "请求无效", "Bad request"),
+    404: ("not_found", "找不到该资源", "Not found"),
+    405: ("method_not_allowed", "不支持该请求方法", "Method not allowed"),
+    413: ("payload_too_large", "请求体过大", "Request body too large"),
+    415: ("unsupported_media_type", "请求体应为application/json", "The body must be application/json"),
+}
+
+
+def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> Response:
+    body = {
+        "type": f"urn:gongwen:problem:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extra,
+    }
+    return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+
+
+def register_problem_handlers(app: Flask) -> None:
+    @app.errorhandler(GongwenError)
+    def _domain_error(error: GongwenError) -> Response:
+        if error.status >= 500:
+            log.error("%s: %s", error.code, error.detail, exc_info=error)
+        return problem(error.status, error.code, error.title, error.detail, errors=error.errors)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        code, chinese, english = _HTTP_MESSAGES.get(status, ("http_error", "请求失败", error.name))
+        detail = bilingual(chinese, english)
+        if status == 413:
+            limit = app.config["MAX_CONTENT_LENGTH"]
+            detail = bilingual(f"请求体超过{limit}字节的上限", f"The body exceeds the limit of {limit} bytes")
+        response = problem(status, code, bilingual(chinese, english), detail)
+        if isinstance(error.response, Response):
+            response.headers.update({k: v for k, v in error.response.headers if k.lower() == "allow"})
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log.exception("unexpected error")
+        return problem(
+            500,
+            "internal_error",
+            "内部错误 / Internal error",
+            bilingual("服务内部错误，已记录", "Internal error; it has been logged"),
+        )

@@ -1,0 +1,150 @@
+"""Thin HTTP routes: parse the request, call the document pipeline, shape the response."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response, current_app, jsonify, request
+from flask_smorest import Blueprint
+from werkzeug.exceptions import UnsupportedMediaType
+
+from service.api.problems import PROBLEM_MEDIA_TYPE
+from service.documents.kinds import KINDS, DocumentKind
+from service.documents.pipeline import (
+    OutputFormat,
+    RenderedDocument,
+    TemplateCatalog,
+    render_document,
+    validate_document,
+)
+from service.errors import MalformedBodyError, UnsupportedFormatError, bilingual
+
+bp = Blueprint("documents", __name__, description="文书生成 / Document rendering")
+
+_PROBLEM = {
+    "description": "application/problem+json",
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"type": "object"}}},
+}
+
+
+def catalog() -> TemplateCatalog:
+    return TemplateCatalog(current_app.config["GONGWEN_SETTINGS"].templates_dir)
+
+
+def health() -> Response:
+    """Liveness: the process answers."""
+    return jsonify(status="ok")
+
+
+@bp.route("/readyz", methods=["GET"])
+@bp.doc(
+    summary="就绪检查 / Readiness",
+    responses={"200": {"description": "ready"}, "503": {"description": "not ready"}},
+)
+def readiness() -> Response:
+    """Ready when every kind's templates are present (fonts and converter join with the PDF pipeline)."""
+    problems = catalog().problems(list(KINDS))
+    response = jsonify(
+        status="ready" if not problems else "not_ready",
+        checks={"templates": {"ok": not problems, "problems": problems}},
+    )
+    response.status_code = 200 if not problems else 503
+    return response
+
+
+def _read_json_body() -> Any:
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    body = request.get_json(silent=True)
+    if body is None:
+        raise MalformedBodyError(bilingual("请求体无法按JSON解析", "The body could not be parsed as JSON"))
+    return body
+
+
+def _output_format() -> OutputFormat:
+    requested = request.args.get("format", OutputFormat.DOCX.value)
+    try:
+        return OutputFormat(requested)
+    except ValueError:
+        raise UnsupportedFormatError(
+            bilingual(
+                f"不支持的格式“{requested}”，可用docx或pdf",
+                f"Unsupported format {requested!r}; use docx or pdf",
+            )
+        ) from None
+
+
+def _file_response(document: RenderedDocument, kind: DocumentKind) -> Response:
+    response = Response(document.content, mimetype=document.output_format.media_type)
+    fallback = f"{kind.name}.{document.output_format.value}"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(document.filename, safe='')}"
+    )
+    response.headers["ETag"] = f'"{document.sha256}"'
+    response.headers["Cache-Control"] = "no-store"
+    if document.corrections:
+        # Header values must be Latin-1: the report travels as percent-encoded UTF-8 JSON.
+        report = json.dumps([c.as_dict() for c in document.corrections], ensure_ascii=False)
+        response.headers["Gongwen-Corrections"] = quote(report, safe="")
+    return response
+
+
+def _register_kind(kind: DocumentKind) -> None:
+    slug = kind.name.replace("-", "_")
+
+    def render_view() -> Response:
+        output_format = _output_format()
+        document = render_document(catalog(), kind.name, _read_json_body(), output_format)
+        return _file_response(document, kind)
+
+    def validate_view() -> Response:
+        validated = validate_document(kind.name, _read_json_body())
+        return jsonify(valid=True, corrections=[c.as_dict() for c in validated.corrections])
+
+    render_view.__name__ = f"render_{slug}"
+    validate_view.__name__ = f"validate_{slug}"
+    body = {"required": True, "content": {"application/json": {"schema": kind.schema}}}
+    bp.route(f"/documents/{kind.name}", methods=["POST"])(
+        bp.doc(
+            summary=f"生成{kind.label} / Render {kind.name}",
+            description=(
+                "Returns the document as a file named after its title (Content-Disposition with filename*). "
+                "Slips that were corrected (e.g. 【2026】 → 〔2026〕) are reported in the Gongwen-Corrections "
+                "header as percent-encoded UTF-8 JSON. The ETag is the SHA-256 of the file."
+            ),
+            parameters=[
+                {
+                    "in": "query",
+                    "name": "format",
+                    "schema": {"type": "string", "enum": [f.value for f in OutputFormat], "default": "docx"},
+                }
+            ],
+            requestBody=body,
+            responses={
+                "200": {
+                    "description": "the document",
+                    "content": {
+                        f.media_type: {"schema": {"type": "string", "format": "binary"}} for f in OutputFormat
+                    },
+                },
+                "400": _PROBLEM,
+                "413": _PROBLEM,
+                "415": _PROBLEM,
+                "422": _PROBLEM,
+            },
+        )(render_view)
+    )
+    bp.route(f"/documents/{kind.name}/validate", methods=["POST"])(
+        bp.doc(
+            summary=f"校验{kind.label} / Validate {kind.name}",
+            description="Validates the body without rendering; lists the slips that would be corrected.",
+            requestBody=body,
+            responses={"200": {"description": "valid"}, "415": _PROBLEM, "422": _PROBLEM},
+        )(validate_view)
+    )
+
+
+for _kind in KINDS.values():
+    _register_kind(_kind)

@@ -1,0 +1,85 @@
+"""Settings: a frozen dataclass read once from GONGWEN_* variables and validated at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from service.errors import ConfigurationError, bilingual
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service can be told from outside; defaults run a single machine."""
+
+    templates_dir: Path = PROJECT_ROOT / "templates"
+    fonts_config: Path = PROJECT_ROOT / "fonts" / "fonts.conf"
+    data_dir: Path = PROJECT_ROOT / "var"
+    # 2 MiB: the largest real notice body is a few KiB; anything near this is a mistake or an attack.
+    max_body_bytes: int = 2 * 1024 * 1024
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read GONGWEN_* variables; every problem is reported together in one error."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        known = {f.name for f in fields(cls)}
+        for key, raw in environ.items():
+            if not key.startswith("GONGWEN_"):
+                continue
+            name = key.removeprefix("GONGWEN_").lower()
+            if name not in known:
+                continue
+            try:
+                values[name] = _coerce(name, raw)
+            except ValueError as exc:
+                problems.append(f"{key}: {exc}")
+        settings = replace(cls(), **values)
+        problems.extend(settings.problems())
+        if problems:
+            raise ConfigurationError(
+                bilingual("配置有误：", "invalid settings: ") + "; ".join(problems),
+                errors={"settings": problems},
+            )
+        return settings
+
+    def problems(self) -> list[str]:
+        """What is wrong with these settings, as bilingual messages (empty when all is well)."""
+        found = []
+        if not self.templates_dir.is_dir():
+            found.append(
+                bilingual(
+                    f"模板目录不存在：{self.templates_dir}",
+                    f"GONGWEN_TEMPLATES_DIR does not exist: {self.templates_dir}",
+                )
+            )
+        if self.max_body_bytes < 1024:
+            found.append(
+                bilingual("请求体上限不得小于1024字节", "GONGWEN_MAX_BODY_BYTES must be at least 1024")
+            )
+        if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            found.append(
+                bilingual(
+                    f"日志级别无效：{self.log_level}", f"GONGWEN_LOG_LEVEL is not a level: {self.log_level}"
+                )
+            )
+        return found
+
+
+def _coerce(name: str, raw: str) -> Any:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    if kind == "Path":
+        return Path(raw)
+    if kind == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(bilingual(f"应为整数：{raw!r}", f"not an integer: {raw!r}")) from None
+    return raw

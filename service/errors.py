@@ -1,0 +1,107 @@
+"""The one error hierarchy of Gongwen; only service.api turns these into HTTP responses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class GongwenError(Exception):
+    """Root of every error the service raises on purpose.
+
+    Each subclass carries the HTTP status it maps to and a stable machine code that clients may
+    branch on. Messages are written Chinese first, then English, separated by " / ".
+    """
+
+    status: int = 500
+    code: str = "internal_error"
+    title: str = "内部错误 / Internal error"
+
+    def __init__(self, detail: str, *, errors: Mapping[str, list[str]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors: dict[str, list[str]] = dict(errors or {})
+
+
+def bilingual(chinese: str, english: str) -> str:
+    """One message in the house format: Chinese first, English after."""
+    return f"{chinese} / {english}"
+
+
+class PayloadInvalidError(GongwenError):
+    """The request body does not describe a valid document; `errors` is keyed by field path."""
+
+    status = 422
+    code = "payload_invalid"
+    title = "请求内容不合法 / Invalid request body"
+
+
+class MalformedBodyError(GongwenError):
+    """The request body is not parseable JSON."""
+
+    status = 400
+    code = "json_invalid"
+    title = "请求体不是有效的JSON / Malformed JSON"
+
+
+class UnknownDocumentKindError(GongwenError):
+    status = 404
+    code = "unknown_kind"
+    title = "未知的文书种类 / Unknown document kind"
+
+
+class UnsupportedFormatError(GongwenError):
+    status = 400
+    code = "unsupported_format"
+    title = "不支持的输出格式 / Unsupported output format"
+
+
+class TemplateInvalidError(GongwenError):
+    """A DOCX template cannot be loaded or does not fit the data contract of its kind."""
+
+    status = 500
+    code = "template_invalid"
+    title = "模板错误 / Template error"
+
+
+class RenderError(GongwenError):
+    """Filling a template failed for a reason other than the payload."""
+
+    status = 500
+    code = "render_failed"
+    title = "文书生成失败 / Rendering failed"
+
+
+class ConfigurationError(GongwenError):
+    """Settings read from GONGWEN_* variables are invalid; raised once at start-up."""
+
+    status = 500
+    code = "configuration_invalid"
+    title = "配置错误 / Invalid configuration"
+
+
+class ConversionError(GongwenError):
+    """LibreOffice could not turn the DOCX into a PDF, even after one retry on a fresh instance."""
+
+    status = 502
+    code = "conversion_failed"
+    title = "PDF转换失败 / PDF conversion failed"
+
+
+class ConversionTimeoutError(ConversionError):
+    """A conversion exceeded its time limit; the instance was killed and replaced."""
+
+    status = 504
+    code = "conversion_timeout"
+    title = "PDF转换超时 / PDF conversion timed out"
+
+
+class BusyError(GongwenError):
+    """Every converter is busy and the queue is full; the client should retry after `retry_after` s."""
+
+    status = 503
+    code = "busy"
+    title = "服务繁忙 / Service busy"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
