@@ -58,9 +58,7 @@ class Text(fields.String):
         "invalid": bilingual("应为字符串", "Not a valid string."),
         "invalid_utf8": bilingual("不是有效的UTF-8文本", "Not a valid utf-8 string."),
         "empty": bilingual("不能为空", "Must not be empty."),
-        "too_long": bilingual(
-            "不能超过{max}个字符（现为{length}个）", "At most {max} characters ({length} given)."
-        ),
+        "too_long": bilingual("不能超过{max}个字符（现为{length}个）", "At most {max} characters ({length} given)."),
     }
 
     def __init__(self, *, max_length: int, allow_empty: bool = False, **kwargs: Any) -> None:
@@ -68,9 +66,7 @@ class Text(fields.String):
         self.max_length = max_length
         self.allow_empty = allow_empty
 
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
-    ) -> str:
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not text and not self.allow_empty:
             raise self.make_error("empty")
@@ -149,9 +145,7 @@ class CalendarDate(fields.Date):
         "format": bilingual("日期无效", '"{input}" cannot be formatted as a date.'),
     }
 
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
-    ) -> date:
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> date:
         if not isinstance(value, str):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
@@ -193,9 +187,7 @@ class Choice(Text):
             ),
         )
 
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
-    ) -> str:
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         # Length is checked by OneOf; a long wrong value deserves the vocabulary, not a length message.
         self.max_length = max(self.max_length, len(value) if isinstance(value, str) else 0)
         return super()._deserialize(value, attr, data, **kwargs)
@@ -272,12 +264,7 @@ class DocNumberField(fields.Field):
             if set(value) != {"prefix"} or not isinstance(value["prefix"], str):
                 raise self.make_error("invalid")
             prefix = value["prefix"].strip()
-            if (
-                not prefix
-                or len(prefix) > 20
-                or _describe_forbidden(prefix)
-                or re.search(r"[\d〔〕\[\]【】]", prefix)
-            ):
+            if not prefix or len(prefix) > 20 or _describe_forbidden(prefix) or re.search(r"[\d〔〕\[\]【】]", prefix):
                 raise ValidationError(
                     bilingual(
                         "机关代字应为1至20个字符，不含年份、序号和括号，如“青政办发”",
@@ -288,9 +275,7 @@ class DocNumberField(fields.Field):
         if not isinstance(value, str):
             raise self.make_error("invalid")
         if len(value) > 40:
-            raise ValidationError(
-                bilingual("发文字号过长（最多40个字符）", "Document number too long (max 40).")
-            )
+            raise ValidationError(bilingual("发文字号过长（最多40个字符）", "Document number too long (max 40)."))
         problem = _describe_forbidden(value)
         if problem is not None:
             raise ValidationError(problem)

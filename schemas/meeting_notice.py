@@ -72,18 +72,14 @@ class MeetingSchema(BaseSchema):
     end = DateTimeWithOffset(metadata={"description": "结束时间"})
     check_in = Object(CheckInSchema, metadata={"description": "报到"})
     venue = Text(required=True, max_length=100, metadata={"description": "会议地点"})
-    attendees = TextList(
-        required=True, min_items=1, max_items=30, max_length=200, metadata={"description": "参会人员"}
-    )
+    attendees = TextList(required=True, min_items=1, max_items=30, max_length=200, metadata={"description": "参会人员"})
     agenda = TextList(max_items=30, max_length=200, load_default=list, metadata={"description": "会议议程"})
 
     @validates_schema
     def _check_times(self, data: dict[str, Any], **_: Any) -> None:
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
-            raise ValidationError(
-                bilingual("结束时间早于开始时间", "The end is before the start."), field_name="end"
-            )
+            raise ValidationError(bilingual("结束时间早于开始时间", "The end is before the start."), field_name="end")
         check_in = data.get("check_in")
         if start and check_in and check_in["time"] > start:
             raise ValidationError(
@@ -166,14 +162,10 @@ class MeetingNoticeSchema(BaseSchema):
     secrecy = SecrecyField(metadata={"description": "密级和保密期限，如“机密★1年”"})
     urgency = Choice(URGENCY_LEVELS, metadata={"description": "紧急程度"})
     title = Text(required=True, max_length=100, metadata={"description": "标题"})
-    recipients = TextList(
-        max_items=50, max_length=60, load_default=list, metadata={"description": "主送机关"}
-    )
+    recipients = TextList(max_items=50, max_length=60, load_default=list, metadata={"description": "主送机关"})
     intro = Text(max_length=2000, metadata={"description": "开头语；缺省时按会议名称生成"})
     meeting = Object(MeetingSchema, required=True, metadata={"description": "会议"})
-    requirements = TextList(
-        max_items=30, max_length=500, load_default=list, metadata={"description": "会议要求"}
-    )
+    requirements = TextList(max_items=30, max_length=500, load_default=list, metadata={"description": "会议要求"})
     reply = Object(ReplySchema, metadata={"description": "参会回执；给出时附回执"})
     contact = Object(ContactSchema, metadata={"description": "联系人"})
     signatory = Text(max_length=50, metadata={"description": "发文机关署名；默认为发文机关名称"})
@@ -196,14 +188,10 @@ class MeetingNoticeSchema(BaseSchema):
             ]
         # GB/T 9704-2012 7.2.1: a classified document must carry its 份号.
         if data.get("secrecy") and not data.get("copy_no"):
-            errors["copy_no"] = [
-                bilingual("涉密公文应当标注份号", "A classified document needs a copy number.")
-            ]
+            errors["copy_no"] = [bilingual("涉密公文应当标注份号", "A classified document needs a copy number.")]
         printed_on, dated = data.get("printed_on"), data.get("date")
         if printed_on and dated and printed_on < dated:
-            errors["printed_on"] = [
-                bilingual("印发日期早于成文日期", "Printed before the document was dated.")
-            ]
+            errors["printed_on"] = [bilingual("印发日期早于成文日期", "Printed before the document was dated.")]
         reply, meeting = data.get("reply"), data.get("meeting")
         if reply and meeting and reply["deadline"] > meeting["start"]:
             errors["reply.deadline"] = [

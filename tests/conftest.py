@@ -23,9 +23,7 @@ EXAMPLES_DIR = Path(os.environ.get("GONGWEN_EXAMPLES_DIR", PROJECT_ROOT.parent /
 def load_example(kind: str) -> dict[str, Any]:
     path = EXAMPLES_DIR / f"{kind}.json"
     if not path.is_file():
-        raise FileNotFoundError(
-            f"example body {path} is missing: shared/examples must sit beside the repository"
-        )
+        raise FileNotFoundError(f"example body {path} is missing: shared/examples must sit beside the repository")
     body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return body
 

@@ -125,9 +125,7 @@ def _register_kind(kind: DocumentKind) -> None:
             responses={
                 "200": {
                     "description": "the document",
-                    "content": {
-                        f.media_type: {"schema": {"type": "string", "format": "binary"}} for f in OutputFormat
-                    },
+                    "content": {f.media_type: {"schema": {"type": "string", "format": "binary"}} for f in OutputFormat},
                 },
                 "400": _PROBLEM,
                 "413": _PROBLEM,

@@ -88,9 +88,7 @@ def _time_and_place(meeting: dict[str, Any]) -> list[Block]:
     if check_in:
         when = format_datetime(check_in["time"])
         place = check_in.get("place")
-        paragraphs.append(
-            _paragraph(f"报到时间：{when}，报到地点：{place}。" if place else f"报到时间：{when}。")
-        )
+        paragraphs.append(_paragraph(f"报到时间：{when}，报到地点：{place}。" if place else f"报到时间：{when}。"))
     paragraphs.append(_paragraph(f"会议地点：{meeting['venue']}。"))
     return paragraphs
 

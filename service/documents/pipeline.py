@@ -104,9 +104,7 @@ def render_document(
     validated = validate_document(kind_name, payload)
     if output_format is not OutputFormat.DOCX:
         raise UnsupportedFormatError(
-            bilingual(
-                "PDF输出尚未开放，请先使用format=docx", "PDF output is not available yet; use format=docx"
-            )
+            bilingual("PDF输出尚未开放，请先使用format=docx", "PDF output is not available yet; use format=docx")
         )
     kind, data = validated.kind, validated.data
     template = catalog.template_path(kind.name, kind.template_variant(data))

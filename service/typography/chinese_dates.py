@@ -68,8 +68,7 @@ def format_datetime_range(start: datetime, end: datetime | None) -> str:
         return format_datetime(start)
     if (start.utcoffset() is None) != (end.utcoffset() is None):
         raise ValueError(
-            "开始和结束时间须同时带或同时不带时区 / "
-            "start and end must both have a UTC offset or both lack one"
+            "开始和结束时间须同时带或同时不带时区 / start and end must both have a UTC offset or both lack one"
         )
     if end < start:
         raise ValueError(f"结束时间早于开始时间 / end {end.isoformat()} is before start {start.isoformat()}")

@@ -27,9 +27,7 @@ EXAMPLE = "青政办发〔2026〕15号"
 _OPENERS = "〔[【(（〈［﹝"
 _CLOSERS = "〕]】)）〉］﹞"
 _ANY_BRACKET = frozenset(_OPENERS + _CLOSERS + "《》「」『』{}<>〖〗")
-_YEAR_PAIR = re.compile(
-    f"([{re.escape(_OPENERS)}])([^{re.escape(_OPENERS + _CLOSERS)}]*)([{re.escape(_CLOSERS)}])"
-)
+_YEAR_PAIR = re.compile(f"([{re.escape(_OPENERS)}])([^{re.escape(_OPENERS + _CLOSERS)}]*)([{re.escape(_CLOSERS)}])")
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _CHINESE_YEAR_DIGITS = "〇○零一二三四五六七八九"
 _CHINESE_DIGITS = str.maketrans(_CHINESE_YEAR_DIGITS, "000123456789")
@@ -59,9 +57,7 @@ class DocNumber:
         if not FIRST_YEAR <= self.year <= LAST_YEAR:
             raise DocNumberError(_year_range_message(self.year))
         if self.serial < 1:
-            raise DocNumberError(
-                bilingual("发文字号序号须从1开始", f"The serial must be 1 or more, got {self.serial}")
-            )
+            raise DocNumberError(bilingual("发文字号序号须从1开始", f"The serial must be 1 or more, got {self.serial}"))
 
     def __str__(self) -> str:
         return f"{self.prefix}{YEAR_OPEN}{self.year}{YEAR_CLOSE}{self.serial}号"
@@ -179,9 +175,7 @@ def _validated(prefix: str, year_text: str, rest: str) -> DocNumber:
             suggestion(year_value),
         )
     if not _is_ascii_number(year_text):
-        raise _refuse(
-            f"发文字号年份“{year_text}”应为阿拉伯数字", f"The year {year_text} must be Arabic digits"
-        )
+        raise _refuse(f"发文字号年份“{year_text}”应为阿拉伯数字", f"The year {year_text} must be Arabic digits")
     if len(year_text) != 4:
         raise _refuse(
             f"发文字号年份“{year_text}”应为4位数字的全称",

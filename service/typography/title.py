@@ -189,9 +189,7 @@ def _atoms(title: str, max_chars: float) -> _Atoms:
     gaps: list[str] = []
     extra: list[float] = []
     for piece, gap in zip(pieces, piece_gaps, strict=True):
-        parts = (
-            _split_wide(piece, gap, max_chars) if width_in_chars(piece) > max_chars else [(piece, gap, 0.0)]
-        )
+        parts = _split_wide(piece, gap, max_chars) if width_in_chars(piece) > max_chars else [(piece, gap, 0.0)]
         for text, before, cost in parts:
             texts.append(text)
             gaps.append(before)

@@ -67,11 +67,7 @@ def test_every_constant_says_where_its_value_comes_from() -> None:
     lines = source.splitlines()
     sources = ("gb/t 9704-2012", "derived", "practice", "decision", "字号", "note:")
     for node in ast.parse(source).body:
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id.isupper()
-        ):
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper():
             line = lines[node.lineno - 1]
             comments_above = []
             index = node.lineno - 2

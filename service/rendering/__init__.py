@@ -1,0 +1,1 @@
+"""DOCX rendering: docxtpl templates filled with plain-text contexts; the only package that touches OOXML."""
