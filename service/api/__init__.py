@@ -9,7 +9,7 @@ from flask import Flask, send_from_directory
 from flask_smorest import Api
 
 from service.api.problems import register_problem_handlers
-from service.api.routes import bp, health
+from service.api.routes import bp, health, readiness
 from service.config import Settings
 
 SWAGGER_STATIC = Path(swagger_ui_bundle.swagger_ui_path)
@@ -35,6 +35,7 @@ def register_api(app: Flask, settings: Settings) -> None:
     api = Api(app)
     api.register_blueprint(bp, url_prefix="/api/v1")
     app.add_url_rule("/healthz", "healthz", health)
+    app.add_url_rule("/readyz", "readyz", readiness)
     app.add_url_rule(
         "/api/v1/docs/static/<path:filename>",
         "swagger_static",
