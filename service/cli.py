@@ -61,9 +61,7 @@ def _render(args: argparse.Namespace) -> int:
     try:
         payload = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise MalformedBodyError(
-            bilingual("请求体不是有效的JSON", f"the body is not valid JSON: {exc}")
-        ) from exc
+        raise MalformedBodyError(bilingual("请求体不是有效的JSON", f"the body is not valid JSON: {exc}")) from exc
     settings = Settings.from_environment()
     document = render_document(TemplateCatalog(settings.templates_dir), args.kind, payload, output_format)
     for correction in document.corrections:

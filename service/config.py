@@ -61,14 +61,10 @@ class Settings:
                 )
             )
         if self.max_body_bytes < 1024:
-            found.append(
-                bilingual("请求体上限不得小于1024字节", "GONGWEN_MAX_BODY_BYTES must be at least 1024")
-            )
+            found.append(bilingual("请求体上限不得小于1024字节", "GONGWEN_MAX_BODY_BYTES must be at least 1024"))
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             found.append(
-                bilingual(
-                    f"日志级别无效：{self.log_level}", f"GONGWEN_LOG_LEVEL is not a level: {self.log_level}"
-                )
+                bilingual(f"日志级别无效：{self.log_level}", f"GONGWEN_LOG_LEVEL is not a level: {self.log_level}")
             )
         return found
 
