@@ -1,0 +1,1 @@
+"""PDF post-processing: deterministic output now; merging, outlines, metadata and stamps later."""
