@@ -1,0 +1,6 @@
+"""The LibreOffice conversion pool (PDF转换池): DOCX in, PDF out; the only place that starts processes."""
+
+from service.conversion.on_demand import OnDemandPool, pool_from_settings
+from service.conversion.pool import ConversionPool, PoolStatus, WorkerStatus
+
+__all__ = ["ConversionPool", "OnDemandPool", "PoolStatus", "WorkerStatus", "pool_from_settings"]

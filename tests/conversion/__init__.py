@@ -1,0 +1,1 @@
+"""Tests of the LibreOffice conversion pool, against the real LibreOffice."""
