@@ -32,10 +32,11 @@ run: setup ## serve on http://$(HOST):$(PORT) with embedded defaults
 test: setup ## the whole suite
 	$(BIN)/python -m pytest
 
-lint: venv ## ruff (lint and format check) and mypy
+lint: venv ## ruff (lint and format check), mypy and hadolint
 	$(BIN)/ruff check service schemas tests tools
 	$(BIN)/ruff format --check service schemas tests tools
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
 
 format: venv ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix service schemas tests tools

@@ -5,13 +5,23 @@ from __future__ import annotations
 from flask import Flask
 
 from service.config import Settings
+from service.documents.pipeline import Converter
 
 
-def create_app(settings: Settings | None = None) -> Flask:
-    """The Flask application; tests pass their own settings, production reads GONGWEN_* once."""
+def create_app(settings: Settings | None = None, *, converter: Converter | None = None) -> Flask:
+    """The Flask application; tests pass their own settings, production reads GONGWEN_* once.
+
+    Without a `converter` the app gets the LibreOffice pool its settings describe, started by the
+    first PDF; `gongwen serve` warms it before taking requests.
+    """
     settings = settings or Settings.from_environment()
+    if converter is None:
+        from service.conversion import pool_from_settings
+
+        converter = pool_from_settings(settings)
     app = Flask(__name__)
     app.config["GONGWEN_SETTINGS"] = settings
+    app.extensions["gongwen.converter"] = converter
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the HTTP API (gunicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1))
+    # One process with threads: the process owns one warm LibreOffice pool (GONGWEN_CONVERTERS, one per
+    # core); more processes would each start their own pool and multiply the memory.
+    serve.add_argument("--workers", type=int, default=1, help="processes, each with its own converter pool")
+    serve.add_argument("--threads", type=int, default=16, help="request threads per process")
     serve.set_defaults(handler=_serve)
 
     render = commands.add_parser("render", help="render one document from a JSON body")
@@ -28,6 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     render.add_argument("body", help="JSON file with the request body, or - for standard input")
     render.add_argument("-o", "--output", required=True, help="output file; its extension picks the format")
     render.set_defaults(handler=_render)
+
+    fonts = commands.add_parser("fonts", help="font checks")
+    fonts_commands = fonts.add_subparsers(dest="fonts_command", required=True)
+    fonts_check = fonts_commands.add_parser("check", help="print the file each official font name resolves to")
+    fonts_check.set_defaults(handler=_fonts_check)
 
     args = parser.parse_args(argv)
     handler: Any = args.handler
@@ -63,7 +71,18 @@ def _render(args: argparse.Namespace) -> int:
     except json.JSONDecodeError as exc:
         raise MalformedBodyError(bilingual("请求体不是有效的JSON", f"the body is not valid JSON: {exc}")) from exc
     settings = Settings.from_environment()
-    document = render_document(TemplateCatalog(settings.templates_dir), args.kind, payload, output_format)
+    converter = None
+    if output_format is OutputFormat.PDF:
+        from service.conversion import pool_from_settings
+
+        converter = pool_from_settings(replace(settings, converters=1))
+    try:
+        document = render_document(
+            TemplateCatalog(settings.templates_dir), args.kind, payload, output_format, converter
+        )
+    finally:
+        if converter is not None:
+            converter.stop()
     for correction in document.corrections:
         print(f"gongwen: {correction.field}: {correction.message}", file=sys.stderr)
     # Written beside the target and renamed, so a failure never leaves half a file at the name asked for.
@@ -89,15 +108,42 @@ def _serve(args: argparse.Namespace) -> int:
         def load_config(self) -> None:
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", args.workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", args.threads)
             self.cfg.set("accesslog", "-")
             self.cfg.set("graceful_timeout", 30)
+            self.cfg.set("worker_exit", _stop_converter)
 
         def load(self) -> Any:
-            return create_app(settings)
+            # Runs in each worker process after the fork, so every process warms its own pool.
+            app = create_app(settings)
+            app.extensions["gongwen.converter"].warm()
+            return app
 
     print(f"gongwen: serving on http://{args.host}:{args.port} with {args.workers} workers", flush=True)
     GongwenServer().run()
     return 0
+
+
+def _stop_converter(_server: Any, worker: Any) -> None:
+    """gunicorn's worker_exit hook: no LibreOffice outlives the process that started it."""
+    app = getattr(worker, "wsgi", None)
+    if app is not None:
+        app.extensions["gongwen.converter"].stop()
+
+
+def _fonts_check(args: argparse.Namespace) -> int:
+    from service.config import Settings
+    from service.conversion.fonts import check_fonts
+
+    settings = Settings.from_environment()
+    resolutions = check_fonts(settings.fonts_config)
+    for font in resolutions:
+        mark = "ok " if font.ok else "BAD"
+        print(f"{mark} {font.official_name:<16} -> {font.family} {font.style} ({font.file})")
+        if not font.ok:
+            print(f"    expected {font.expected_family} {font.expected_style}", file=sys.stderr)
+    return 0 if all(font.ok for font in resolutions) else 1
 
 
 if __name__ == "__main__":

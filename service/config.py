@@ -23,6 +23,14 @@ class Settings:
     # 2 MiB: the largest real notice body is a few KiB; anything near this is a mistake or an attack.
     max_body_bytes: int = 2 * 1024 * 1024
     log_level: str = "INFO"
+    # One warm LibreOffice per core: a conversion keeps one core busy (environment.md §5).
+    converters: int = os.cpu_count() or 1
+    conversion_timeout: int = 30
+    # Requests allowed to wait for a converter before the service answers 503 (0: 8 per converter).
+    conversion_queue: int = 0
+    converter_max_conversions: int = 500
+    converter_max_rss_mb: int = 1024
+    uno_python: Path = Path("/usr/bin/python3")
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +68,9 @@ class Settings:
                     f"GONGWEN_TEMPLATES_DIR does not exist: {self.templates_dir}",
                 )
             )
+        for name in ("converters", "conversion_timeout", "converter_max_conversions", "converter_max_rss_mb"):
+            if getattr(self, name) < 1:
+                found.append(bilingual(f"{name}须为正整数", f"GONGWEN_{name.upper()} must be at least 1"))
         if self.max_body_bytes < 1024:
             found.append(bilingual("请求体上限不得小于1024字节", "GONGWEN_MAX_BODY_BYTES must be at least 1024"))
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:

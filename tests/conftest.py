@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from service import create_app
 from service.config import PROJECT_ROOT, Settings
+from service.conversion import ConversionPool
 
 # The example bodies are a contract with office systems; CI checks them out beside the repository.
 EXAMPLES_DIR = Path(os.environ.get("GONGWEN_EXAMPLES_DIR", PROJECT_ROOT.parent / "shared" / "examples"))
@@ -28,14 +29,27 @@ def load_example(kind: str) -> dict[str, Any]:
     return body
 
 
+@pytest.fixture(scope="session")
+def conversion_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConversionPool]:
+    """Two warm LibreOffice workers shared by the whole session (the real converter, never a mock).
+
+    Never skipped: without LibreOffice or Debian's python3-uno, start() raises ConversionError saying
+    what is missing, and every test using it errors with that message.
+    """
+    pool = ConversionPool(size=2, work_dir=tmp_path_factory.mktemp("conversion-pool"))
+    pool.start()
+    yield pool
+    pool.stop()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data")
 
 
 @pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
-    yield create_app(settings)
+def app(settings: Settings, conversion_pool: ConversionPool) -> Iterator[Flask]:
+    yield create_app(settings, converter=conversion_pool)
 
 
 @pytest.fixture

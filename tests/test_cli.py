@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from pypdf import PdfReader
 
 from service.cli import main
 from tests.conftest import load_example
@@ -69,3 +70,22 @@ def test_corrections_are_reported_on_stderr(tmp_path: Path, capsys: pytest.Captu
 
     assert main(["render", "meeting-notice", str(source), "-o", str(tmp_path / "n.docx")]) == 0
     assert "doc_number:" in capsys.readouterr().err
+
+
+def test_render_to_pdf_converts_with_libreoffice(tmp_path: Path) -> None:
+    body = tmp_path / "body.json"
+    body.write_text(json.dumps(load_example("meeting-notice"), ensure_ascii=False), encoding="utf-8")
+    output = tmp_path / "notice.pdf"
+
+    assert main(["render", "meeting-notice", str(body), "-o", str(output)]) == 0
+
+    assert output.read_bytes().startswith(b"%PDF-")
+    assert len(PdfReader(output).pages) == 3
+
+
+def test_fonts_check_lists_every_official_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fonts", "check"]) == 0
+
+    printed = capsys.readouterr().out
+    assert "仿宋_GB2312" in printed and "FandolFang" in printed
+    assert "方正小标宋简体" in printed and "Noto Serif CJK SC Bold" in printed

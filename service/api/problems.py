@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
-from service.errors import GongwenError, bilingual
+from service.errors import BusyError, GongwenError, bilingual
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -41,7 +41,10 @@ def register_problem_handlers(app: Flask) -> None:
     def _domain_error(error: GongwenError) -> Response:
         if error.status >= 500:
             log.error("%s: %s", error.code, error.detail, exc_info=error)
-        return problem(error.status, error.code, error.title, error.detail, errors=error.errors)
+        response = problem(error.status, error.code, error.title, error.detail, errors=error.errors)
+        if isinstance(error, BusyError):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:

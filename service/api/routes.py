@@ -13,6 +13,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from service.api.problems import PROBLEM_MEDIA_TYPE
 from service.documents.kinds import KINDS, DocumentKind
 from service.documents.pipeline import (
+    Converter,
     OutputFormat,
     RenderedDocument,
     TemplateCatalog,
@@ -33,6 +34,11 @@ def catalog() -> TemplateCatalog:
     return TemplateCatalog(current_app.config["GONGWEN_SETTINGS"].templates_dir)
 
 
+def converter() -> Converter:
+    converter: Converter = current_app.extensions["gongwen.converter"]
+    return converter
+
+
 def health() -> Response:
     """Liveness: the process answers."""
     return jsonify(status="ok")
@@ -44,13 +50,23 @@ def health() -> Response:
     responses={"200": {"description": "ready"}, "503": {"description": "not ready"}},
 )
 def readiness() -> Response:
-    """Ready when every kind's templates are present (fonts and converter join with the PDF pipeline)."""
+    """Ready when every kind's templates are present and the converter can take work.
+
+    A converter that has not been needed yet (started on demand) counts as ready; `gongwen serve`
+    starts it before taking requests, so there it reports its workers.
+    """
     problems = catalog().problems(list(KINDS))
+    pool = converter().status()
+    converter_ok = pool is None or bool(pool["ready"])
+    ready = not problems and converter_ok
     response = jsonify(
-        status="ready" if not problems else "not_ready",
-        checks={"templates": {"ok": not problems, "problems": problems}},
+        status="ready" if ready else "not_ready",
+        checks={
+            "templates": {"ok": not problems, "problems": problems},
+            "converter": {"ok": converter_ok, "state": "on_demand" if pool is None else pool},
+        },
     )
-    response.status_code = 200 if not problems else 503
+    response.status_code = 200 if ready else 503
     return response
 
 
@@ -96,7 +112,7 @@ def _register_kind(kind: DocumentKind) -> None:
 
     def render_view() -> Response:
         output_format = _output_format()
-        document = render_document(catalog(), kind.name, _read_json_body(), output_format)
+        document = render_document(catalog(), kind.name, _read_json_body(), output_format, converter())
         return _file_response(document, kind)
 
     def validate_view() -> Response:

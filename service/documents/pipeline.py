@@ -5,16 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from schemas.meeting_notice import FieldCorrection
 from service.documents.kinds import DocumentKind, find_kind
 from service.documents.validation import load_payload
 from service.errors import TemplateInvalidError, UnsupportedFormatError, bilingual
+from service.postprocess.determinism import stabilise_pdf
 from service.rendering.docx import DocumentProperties, render_docx
 
 
@@ -31,6 +33,14 @@ _MEDIA_TYPES = {
     OutputFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     OutputFormat.PDF: "application/pdf",
 }
+
+
+class Converter(Protocol):
+    """Turns DOCX into PDF (service.conversion's pool in production and in the tests)."""
+
+    def convert(self, docx: bytes, *, timeout: float | None = None) -> bytes: ...
+
+    def status(self) -> Mapping[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -98,14 +108,16 @@ def validate_document(kind_name: str, payload: Any) -> ValidatedPayload:
 
 
 def render_document(
-    catalog: TemplateCatalog, kind_name: str, payload: Any, output_format: OutputFormat
+    catalog: TemplateCatalog,
+    kind_name: str,
+    payload: Any,
+    output_format: OutputFormat,
+    converter: Converter | None = None,
 ) -> RenderedDocument:
     """Validate the body and produce the file; nothing is written anywhere but the returned bytes."""
     validated = validate_document(kind_name, payload)
-    if output_format is not OutputFormat.DOCX:
-        raise UnsupportedFormatError(
-            bilingual("PDF输出尚未开放，请先使用format=docx", "PDF output is not available yet; use format=docx")
-        )
+    if output_format is OutputFormat.PDF and converter is None:
+        raise UnsupportedFormatError(bilingual("未配置PDF转换", "no PDF converter is configured"))
     kind, data = validated.kind, validated.data
     template = catalog.template_path(kind.name, kind.template_variant(data))
     properties = DocumentProperties(
@@ -116,6 +128,8 @@ def render_document(
         created=datetime.combine(data["date"], time(0, 0), tzinfo=UTC),
     )
     content = render_docx(template, kind.build_context(data), properties)
+    if output_format is OutputFormat.PDF and converter is not None:
+        content = stabilise_pdf(converter.convert(content), properties.created)
     return RenderedDocument(
         content=content,
         output_format=output_format,
