@@ -610,6 +610,9 @@ def styles(
         el(
             "w:pPr",
             None,
+            # NOTE: GB/T 9704-2012 5.2.3 fills every page with 22 lines. Without an explicit value,
+            # LibreOffice's DOCX import turns orphan control on and a full page can end at 21 lines.
+            on_off("w:widowControl", False),
             on_off("w:overflowPunct", True),
             single_line_spacing(),
             el("w:jc", {"w:val": "both"}),

@@ -7,12 +7,15 @@ box of a CJK glyph taken as 0.88 em above the baseline and 0.12 em below it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 MM_PER_PT = 25.4 / 72
 EM_ABOVE_BASELINE = 0.88
@@ -33,6 +36,7 @@ class TextLine:
     x1: float
     text: str
     fonts: frozenset[str]
+    colors: frozenset[tuple[float, ...]] = frozenset()  # fill colours of the characters
 
     @property
     def em_top(self) -> float:
@@ -76,6 +80,8 @@ class Page:
     number: int
     lines: list[TextLine]
     rules: list[Rule]
+    width: float = 0.0  # mm
+    height: float = 0.0
 
     def line_with(self, text: str) -> TextLine:
         found = [line for line in self.lines if text in line.text]
@@ -92,6 +98,50 @@ class Page:
 def read_pdf(path: Path) -> list[Page]:
     with pdfplumber.open(path) as pdf:
         return [_measure(number, page) for number, page in enumerate(pdf.pages, start=1)]
+
+
+def read_pdf_bytes(data: bytes) -> list[Page]:
+    """read_pdf for a PDF held in memory (what the conversion pool returns)."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [_measure(number, page) for number, page in enumerate(pdf.pages, start=1)]
+
+
+@dataclass(frozen=True)
+class EmbeddedFont:
+    """One font resource of the PDF, as pdffonts lists it."""
+
+    name: str  # BaseFont without the subset tag (ABCDEF+)
+    embedded: bool
+
+
+def embedded_fonts(data: bytes) -> list[EmbeddedFont]:
+    """Every font the pages (and their form XObjects) use, once per PDF object."""
+    found: dict[int, EmbeddedFont] = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        _collect_fonts(page.get("/Resources"), found, set())
+    return sorted(found.values(), key=lambda font: font.name)
+
+
+def _collect_fonts(resources: Any, found: dict[int, EmbeddedFont], seen: set[int]) -> None:
+    resources = resources.get_object() if resources is not None else None
+    if not isinstance(resources, DictionaryObject) or id(resources) in seen:
+        return
+    seen.add(id(resources))
+    fonts = resources.get("/Font")
+    for reference in (fonts.get_object() if fonts is not None else {}).values():
+        font = reference.get_object()
+        key = getattr(reference, "idnum", id(font))
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is None and "/DescendantFonts" in font:
+            descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+        descriptor = descriptor.get_object() if descriptor is not None else {}
+        embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        found[key] = EmbeddedFont(str(font.get("/BaseFont", "")).split("+")[-1], embedded)
+    xobjects = resources.get("/XObject")
+    for reference in (xobjects.get_object() if xobjects is not None else {}).values():
+        xobject = reference.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            _collect_fonts(xobject.get("/Resources"), found, seen)
 
 
 def _measure(number: int, page: Any) -> Page:
@@ -111,9 +161,16 @@ def _measure(number: int, page: Any) -> Page:
                 x1=float(chars[-1]["x1"]) * MM_PER_PT,
                 text="".join(str(c["text"]) for c in chars),
                 fonts=frozenset(str(c["fontname"]).split("+")[-1] for c in chars),
+                colors=frozenset(_color(c.get("non_stroking_color")) for c in chars),
             )
         )
-    return Page(number=number, lines=lines, rules=_rules(page))
+    return Page(
+        number=number,
+        lines=lines,
+        rules=_rules(page),
+        width=float(page.width) * MM_PER_PT,
+        height=height * MM_PER_PT,
+    )
 
 
 def _rules(page: Any) -> list[Rule]:
@@ -130,14 +187,19 @@ def _rules(page: Any) -> list[Rule]:
 
 
 def _rule(top: float, bottom: float, shape: dict[str, Any], color_key: str) -> Rule:
-    color = shape.get(color_key) or ()
     return Rule(
         top=round(top * MM_PER_PT, 2),
         bottom=round(bottom * MM_PER_PT, 2),
         x0=round(float(shape["x0"]) * MM_PER_PT, 2),
         x1=round(float(shape["x1"]) * MM_PER_PT, 2),
-        color=tuple(float(c) for c in color) if isinstance(color, Iterable) else (float(color),),
+        color=_color(shape.get(color_key)),
     )
+
+
+def _color(color: Any) -> tuple[float, ...]:
+    """pdfplumber's colour (a number, a sequence or None) as a tuple: (g,), (r, g, b) or (c, m, y, k)."""
+    color = color or ()
+    return tuple(float(c) for c in color) if isinstance(color, Iterable) else (float(color),)
 
 
 def grid_rows(page: Page, pitch: float = 579 / 1440 * 25.4) -> int:

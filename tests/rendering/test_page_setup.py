@@ -92,6 +92,8 @@ def test_normal_style_condenses_characters_a_quarter_point(
     assert attr(normal, "w:rPr/w:spacing", "val") == "-5"
     assert attr(normal, "w:rPr/w:sz", "val") == "32"
     assert attr(normal, "w:pPr/w:overflowPunct", "val") == "1"
+    # LibreOffice would otherwise move a lone first line to the next page and leave 21 lines.
+    assert attr(normal, "w:pPr/w:widowControl", "val") == "0"
     assert attr(normal, "w:pPr/w:spacing", "after") == "0"
 
 
