@@ -43,6 +43,14 @@ class MalformedBodyError(GongwenError):
     title = "请求体不是有效的JSON / Malformed JSON"
 
 
+class PageOutOfRangeError(GongwenError):
+    """A preview asks for a page the document does not have."""
+
+    status = 422
+    code = "page_out_of_range"
+    title = "页码超出范围 / Page out of range"
+
+
 class UnknownDocumentKindError(GongwenError):
     status = 404
     code = "unknown_kind"

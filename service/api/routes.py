@@ -20,7 +20,7 @@ from service.documents.pipeline import (
     render_document,
     validate_document,
 )
-from service.errors import MalformedBodyError, UnsupportedFormatError, bilingual
+from service.errors import MalformedBodyError, PageOutOfRangeError, UnsupportedFormatError, bilingual
 
 bp = Blueprint("documents", __name__, description="文书生成 / Document rendering")
 
@@ -92,6 +92,16 @@ def _output_format() -> OutputFormat:
         ) from None
 
 
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise PageOutOfRangeError(
+            bilingual(f"页码应为正整数：{raw!r}", f"page must be a positive whole number, not {raw!r}"),
+            errors={"page": [bilingual("页码应为正整数", "page must be a positive whole number")]},
+        )
+    return int(raw)
+
+
 def _file_response(document: RenderedDocument, kind: DocumentKind) -> Response:
     response = Response(document.content, mimetype=document.output_format.media_type)
     fallback = f"{kind.name}.{document.output_format.value}"
@@ -112,7 +122,9 @@ def _register_kind(kind: DocumentKind) -> None:
 
     def render_view() -> Response:
         output_format = _output_format()
-        document = render_document(catalog(), kind.name, _read_json_body(), output_format, converter())
+        document = render_document(
+            catalog(), kind.name, _read_json_body(), output_format, converter(), page=_page_number()
+        )
         return _file_response(document, kind)
 
     def validate_view() -> Response:
@@ -135,7 +147,14 @@ def _register_kind(kind: DocumentKind) -> None:
                     "in": "query",
                     "name": "format",
                     "schema": {"type": "string", "enum": [f.value for f in OutputFormat], "default": "docx"},
-                }
+                    "description": "docx to edit, pdf to print, png for a preview of one page",
+                },
+                {
+                    "in": "query",
+                    "name": "page",
+                    "schema": {"type": "integer", "minimum": 1, "default": 1},
+                    "description": "with format=png: the page to preview",
+                },
             ],
             requestBody=body,
             responses={

@@ -17,12 +17,14 @@ from service.documents.kinds import DocumentKind, find_kind
 from service.documents.validation import load_payload
 from service.errors import TemplateInvalidError, UnsupportedFormatError, bilingual
 from service.postprocess.determinism import stabilise_pdf
+from service.postprocess.preview import render_page_png
 from service.rendering.docx import DocumentProperties, render_docx
 
 
 class OutputFormat(StrEnum):
     DOCX = "docx"
     PDF = "pdf"
+    PNG = "png"  # a preview of one page
 
     @property
     def media_type(self) -> str:
@@ -32,6 +34,7 @@ class OutputFormat(StrEnum):
 _MEDIA_TYPES = {
     OutputFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     OutputFormat.PDF: "application/pdf",
+    OutputFormat.PNG: "image/png",
 }
 
 
@@ -113,10 +116,15 @@ def render_document(
     payload: Any,
     output_format: OutputFormat,
     converter: Converter | None = None,
+    *,
+    page: int = 1,
 ) -> RenderedDocument:
-    """Validate the body and produce the file; nothing is written anywhere but the returned bytes."""
+    """Validate the body and produce the file; nothing is written anywhere but the returned bytes.
+
+    `page` (from 1) picks the page a PNG preview shows.
+    """
     validated = validate_document(kind_name, payload)
-    if output_format is OutputFormat.PDF and converter is None:
+    if output_format is not OutputFormat.DOCX and converter is None:
         raise UnsupportedFormatError(bilingual("未配置PDF转换", "no PDF converter is configured"))
     kind, data = validated.kind, validated.data
     template = catalog.template_path(kind.name, kind.template_variant(data))
@@ -128,12 +136,16 @@ def render_document(
         created=datetime.combine(data["date"], time(0, 0), tzinfo=UTC),
     )
     content = render_docx(template, kind.build_context(data), properties)
-    if output_format is OutputFormat.PDF and converter is not None:
+    if output_format is not OutputFormat.DOCX and converter is not None:
         content = stabilise_pdf(converter.convert(content), properties.created)
+    if output_format is OutputFormat.PNG:
+        content = render_page_png(content, page)
     return RenderedDocument(
         content=content,
         output_format=output_format,
-        filename=download_name(data["title"], output_format),
+        filename=download_name(
+            data["title"] + (f"-第{page}页" if output_format is OutputFormat.PNG else ""), output_format
+        ),
         corrections=validated.corrections,
     )
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import unquote
 
+import pytest
 from flask.testing import FlaskClient
+from PIL import Image
 from pypdf import PdfReader
 
 from service import create_app
@@ -69,3 +72,42 @@ def test_readyz_reports_the_converter_workers(client: FlaskClient) -> None:
     assert converter["ok"] is True
     assert converter["state"]["size"] == 2
     assert all(worker["soffice_pid"] for worker in converter["state"]["workers"])
+
+
+def test_png_preview_shows_the_red_mark_where_the_standard_puts_it(
+    client: FlaskClient, notice_body: BodyFactory
+) -> None:
+    response = client.post(f"{NOTICE_URL}?format=png&page=1", json=notice_body())
+
+    assert response.status_code == 200
+    assert response.mimetype == "image/png"
+    image = Image.open(io.BytesIO(response.data)).convert("RGB")
+    assert image.size == (827, 1170)  # A4 at 100 dpi
+    pixels_per_mm = image.height / 297
+    red_rows = [
+        y for y in range(image.height) if any(_is_red(image.getpixel((x, y))) for x in range(0, image.width, 3))
+    ]
+    # GB/T 9704-2012 7.2.4: the mark's top edge 35 mm below the block's top (37 mm): 72 mm from the paper top.
+    assert abs(red_rows[0] / pixels_per_mm - 72) < 1.5
+
+
+def test_png_preview_of_the_last_page_shows_the_reply_slip(client: FlaskClient, notice_body: BodyFactory) -> None:
+    first = client.post(f"{NOTICE_URL}?format=png&page=1", json=notice_body())
+    third = client.post(f"{NOTICE_URL}?format=png&page=3", json=notice_body())
+
+    assert third.status_code == 200
+    assert first.data != third.data
+    assert "-第3页.png" in unquote(third.headers["Content-Disposition"])
+
+
+@pytest.mark.parametrize("page", ["4", "0", "two"])
+def test_preview_of_a_missing_page_is_422_naming_page(client: FlaskClient, notice_body: BodyFactory, page: str) -> None:
+    response = client.post(f"{NOTICE_URL}?format=png&page={page}", json=notice_body())
+
+    assert response.status_code == 422
+    assert "page" in response.get_json()["errors"]
+
+
+def _is_red(pixel: tuple[int, int, int]) -> bool:
+    red, green, blue = pixel
+    return red > 200 and green < 80 and blue < 80
