@@ -44,11 +44,6 @@ def health() -> Response:
     return jsonify(status="ok")
 
 
-@bp.route("/readyz", methods=["GET"])
-@bp.doc(
-    summary="就绪检查 / Readiness",
-    responses={"200": {"description": "ready"}, "503": {"description": "not ready"}},
-)
 def readiness() -> Response:
     """Ready when every kind's templates are present and the converter can take work.
 

@@ -63,3 +63,7 @@ def test_unknown_route_is_a_problem_document(client: FlaskClient) -> None:
 
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+def test_readiness_lives_only_at_the_top_level(client: FlaskClient) -> None:
+    assert client.get("/api/v1/readyz").status_code == 404
