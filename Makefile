@@ -42,7 +42,7 @@ format: venv ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix service schemas tests tools
 	$(BIN)/ruff format service schemas tests tools
 
-bench: setup ## server-side render timings (median of 200)
+bench: setup ## timings in-process and over HTTP (DOCX, PDF; 1 and 8 clients), RSS, vs carbone
 	$(BIN)/python tools/bench.py
 
 templates: venv ## rebuild the built-in DOCX templates from tools/build_templates.py
