@@ -27,7 +27,7 @@ from schemas.fields import (
 )
 from service.errors import bilingual
 from service.typography.doc_numbers import Correction
-from service.typography.gbt9704 import SECRECY_LEVELS, URGENCY_LEVELS
+from service.typography.gbt9704 import COPY_NUMBER_DIGITS, SECRECY_LEVELS, URGENCY_LEVELS
 from service.typography.punctuation import strip_trailing_colon
 
 
@@ -153,11 +153,11 @@ class MeetingNoticeSchema(BaseSchema):
         metadata={"description": '发文字号，如“青政办发〔2026〕15号”，或{"prefix": "青政办发"}申请自动编号'}
     )
     copy_no = Pattern(
-        r"^[0-9]{6}$",
-        hint_zh="份号应为6位阿拉伯数字，如000123",
-        hint_en="The copy number has 6 digits, e.g. 000123.",
-        max_length=6,
-        metadata={"description": "份号（6位）"},
+        rf"^[0-9]{{{COPY_NUMBER_DIGITS}}}$",
+        hint_zh=f"份号应为{COPY_NUMBER_DIGITS}位阿拉伯数字，如000123",
+        hint_en=f"The copy number has {COPY_NUMBER_DIGITS} digits, e.g. 000123.",
+        max_length=COPY_NUMBER_DIGITS,
+        metadata={"description": f"份号（{COPY_NUMBER_DIGITS}位）"},
     )
     secrecy = SecrecyField(metadata={"description": "密级和保密期限，如“机密★1年”"})
     urgency = Choice(URGENCY_LEVELS, metadata={"description": "紧急程度"})

@@ -101,6 +101,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from service import create_app
     from service.config import Settings
+    from service.typography.title import load_dictionary
 
     settings = Settings.from_environment()
 
@@ -115,9 +116,11 @@ def _serve(args: argparse.Namespace) -> int:
             self.cfg.set("worker_exit", _stop_converter)
 
         def load(self) -> Any:
-            # Runs in each worker process after the fork, so every process warms its own pool.
+            # Runs in each worker process after the fork, so every process warms its own pool, and the
+            # title dictionary (0.4 s) is loaded before the first request rather than during it.
             app = create_app(settings)
             app.extensions["gongwen.converter"].warm()
+            load_dictionary()
             return app
 
     print(f"gongwen: serving on http://{args.host}:{args.port} with {args.workers} workers", flush=True)
