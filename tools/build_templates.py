@@ -88,7 +88,9 @@ TEMPLATES_DIR = ROOT / "templates" / KIND
 FILES = {"document": "document.docx", "letter": "letter.docx"}
 # Core properties of the template files themselves; rendered files get their own.
 BUILD_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-PAGE_HEIGHT = twips(16838)  # A4, as every template seen writes it (297 mm = 16837.8 twips)
+# NOTE: not gbt9704.PAGE_HEIGHT (exactly 297 mm): sectPr declares the page as 16838 twips, and LibreOffice
+# measures page-anchored shapes from that page, so positions from the bottom edge are computed on it.
+PAGE_HEIGHT = twips(16838)  # A4 as every template writes it (297 mm = 16837.8 twips)
 EAST_ASIAN_LANGUAGE = "zh-CN"
 
 # --- LibreOffice line model (measured; see the decision record) -------------------------------------
