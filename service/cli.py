@@ -59,11 +59,13 @@ def _render(args: argparse.Namespace) -> int:
     from service.errors import MalformedBodyError, UnsupportedFormatError, bilingual
 
     output = Path(args.output)
+    suffix = output.suffix.lstrip(".").lower()
     try:
-        output_format = OutputFormat(output.suffix.lstrip(".").lower())
+        # .zip: a kind that makes one DOCX per part (e.g. one 反馈单 per unit) bundles them.
+        output_format = OutputFormat.DOCX if suffix == "zip" else OutputFormat(suffix)
     except ValueError:
         raise UnsupportedFormatError(
-            bilingual("输出文件扩展名应为.docx或.pdf", f"the output must end in .docx or .pdf: {output}")
+            bilingual("输出文件扩展名应为.docx、.zip或.pdf", f"the output must end in .docx, .zip or .pdf: {output}")
         ) from None
     raw = sys.stdin.read() if args.body == "-" else Path(args.body).read_text(encoding="utf-8")
     try:
@@ -85,6 +87,11 @@ def _render(args: argparse.Namespace) -> int:
             converter.stop()
     for correction in document.corrections:
         print(f"gongwen: {correction.field}: {correction.message}", file=sys.stderr)
+    produced = document.filename.rsplit(".", 1)[-1]
+    if produced != suffix:
+        raise UnsupportedFormatError(
+            bilingual(f"此文书生成.{produced}文件，请改用该扩展名", f"this body makes a .{produced} file: name it so")
+        )
     # Written beside the target and renamed, so a failure never leaves half a file at the name asked for.
     partial = output.with_name(f".{output.name}.partial")
     try:

@@ -11,8 +11,10 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import UnsupportedMediaType
 
 from service.api.problems import PROBLEM_MEDIA_TYPE
-from service.documents.kinds import KINDS, DocumentKind
+from service.documents.kind import DocumentKind
+from service.documents.kinds import KINDS
 from service.documents.pipeline import (
+    ZIP_MEDIA_TYPE,
     Converter,
     OutputFormat,
     RenderedDocument,
@@ -98,8 +100,8 @@ def _page_number() -> int:
 
 
 def _file_response(document: RenderedDocument, kind: DocumentKind) -> Response:
-    response = Response(document.content, mimetype=document.output_format.media_type)
-    fallback = f"{kind.name}.{document.output_format.value}"
+    response = Response(document.content, mimetype=document.media_type or document.output_format.media_type)
+    fallback = f"{kind.name}.{document.filename.rsplit('.', 1)[-1]}"
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(document.filename, safe='')}"
     )
@@ -136,6 +138,13 @@ def _register_kind(kind: DocumentKind) -> None:
                 "Returns the document as a file named after its title (Content-Disposition with filename*). "
                 "Slips that were corrected (e.g. 【2026】 → 〔2026〕) are reported in the Gongwen-Corrections "
                 "header as percent-encoded UTF-8 JSON. The ETag is the SHA-256 of the file."
+                + (
+                    " This kind makes one document per part of the body: format=docx returns a ZIP "
+                    "(application/zip) with one DOCX per part; format=pdf returns one PDF with the parts in "
+                    "order and an outline entry per part."
+                    if kind.split is not None
+                    else ""
+                )
             ),
             parameters=[
                 {
@@ -155,7 +164,11 @@ def _register_kind(kind: DocumentKind) -> None:
             responses={
                 "200": {
                     "description": "the document",
-                    "content": {f.media_type: {"schema": {"type": "string", "format": "binary"}} for f in OutputFormat},
+                    "content": {
+                        media_type: {"schema": {"type": "string", "format": "binary"}}
+                        for media_type in [f.media_type for f in OutputFormat]
+                        + ([ZIP_MEDIA_TYPE] if kind.split is not None else [])
+                    },
                 },
                 "400": _PROBLEM,
                 "413": _PROBLEM,

@@ -1,45 +1,27 @@
-"""The document kinds Gongwen produces, each tying its schema, context builder and template together."""
+"""The document kinds Gongwen produces: every module of service.documents that defines KIND."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+import importlib
+import pkgutil
 
-from marshmallow import Schema
-
-from schemas.meeting_notice import MeetingNoticeSchema
-from service.documents import meeting_notice
+import service.documents
+from service.documents.kind import DocumentKind
 from service.errors import UnknownDocumentKindError, bilingual
 
 
-@dataclass(frozen=True)
-class DocumentKind:
-    """One kind of document: how its body is validated and what the template receives."""
-
-    name: str
-    label: str
-    schema: type[Schema]
-    build_context: Callable[[dict[str, Any]], dict[str, Any]]
-    template_variant: Callable[[dict[str, Any]], str]
-    subject: Callable[[dict[str, Any]], str]
-    author: Callable[[dict[str, Any]], str]
+def _discover() -> dict[str, DocumentKind]:
+    # Discovered rather than listed, so adding a kind is adding its module (and its schema and template).
+    found: dict[str, DocumentKind] = {}
+    for module_info in pkgutil.iter_modules(service.documents.__path__):
+        module = importlib.import_module(f"{service.documents.__name__}.{module_info.name}")
+        kind = getattr(module, "KIND", None)
+        if isinstance(kind, DocumentKind):
+            found[kind.name] = kind
+    return dict(sorted(found.items()))
 
 
-KINDS: dict[str, DocumentKind] = {
-    kind.name: kind
-    for kind in (
-        DocumentKind(
-            name="meeting-notice",
-            label="会议通知",
-            schema=MeetingNoticeSchema,
-            build_context=meeting_notice.build_context,
-            template_variant=lambda data: str(data["format"]),
-            subject=lambda data: str(data["meeting"]["name"]),
-            author=lambda data: str(data["issuer"]["name"]),
-        ),
-    )
-}
+KINDS: dict[str, DocumentKind] = _discover()
 
 
 def find_kind(name: str) -> DocumentKind:

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from schemas.fields import ParsedDocNumber
-from schemas.meeting_notice import Secrecy
+from schemas.meeting_notice import MeetingNoticeSchema, Secrecy
+from service.documents.kind import DocumentKind
 from service.typography.chinese_dates import format_date, format_datetime, format_datetime_range
 from service.typography.gbt9704 import issuer_mark_size
 from service.typography.numbering import section_label
@@ -135,3 +136,16 @@ def _note(note: str) -> str:
 
 def _paragraph(text: str) -> Block:
     return {"hei": "", "kai": "", "text": text}
+
+
+KIND = DocumentKind(
+    name="meeting-notice",
+    label="会议通知",
+    schema=MeetingNoticeSchema,
+    build_context=build_context,
+    title=lambda data: str(data["title"]),
+    document_date=lambda data: data["date"],
+    subject=lambda data: str(data["meeting"]["name"]),
+    author=lambda data: str(data["issuer"]["name"]),
+    template_variant=lambda data: str(data["format"]),
+)

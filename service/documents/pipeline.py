@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from enum import StrEnum
@@ -13,12 +14,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from schemas.meeting_notice import FieldCorrection
-from service.documents.kinds import DocumentKind, find_kind
+from service.documents.kind import DocumentKind, Part
+from service.documents.kinds import find_kind
 from service.documents.validation import load_payload
 from service.errors import TemplateInvalidError, UnsupportedFormatError, bilingual
 from service.postprocess.determinism import stabilise_pdf
+from service.postprocess.merge import PdfMetadata, PdfPart, merge_pdfs
 from service.postprocess.preview import render_page_png
-from service.rendering.docx import DocumentProperties, render_docx
+from service.rendering.docx import DocumentProperties, bundle_files, render_docx
+
+ZIP_MEDIA_TYPE = "application/zip"
+# Parts of one request converted at once: enough for a pool of a few workers, without flooding its queue.
+MAX_PARALLEL_PARTS = 4
 
 
 class OutputFormat(StrEnum):
@@ -59,6 +66,8 @@ class RenderedDocument:
     output_format: OutputFormat
     filename: str
     corrections: list[FieldCorrection]
+    # Several DOCX files (one per part of a split kind) travel as a ZIP.
+    media_type: str = ""
 
     @property
     def sha256(self) -> str:
@@ -121,39 +130,77 @@ def render_document(
 ) -> RenderedDocument:
     """Validate the body and produce the file; nothing is written anywhere but the returned bytes.
 
-    `page` (from 1) picks the page a PNG preview shows.
+    A kind that splits its body (one 反馈单 per unit) gives a ZIP of DOCX files, or one PDF with the
+    parts in order and an outline entry per part. `page` (from 1) picks the page a PNG preview shows.
     """
     validated = validate_document(kind_name, payload)
     if output_format is not OutputFormat.DOCX and converter is None:
         raise UnsupportedFormatError(bilingual("未配置PDF转换", "no PDF converter is configured"))
     kind, data = validated.kind, validated.data
-    template = catalog.template_path(kind.name, kind.template_variant(data))
-    properties = DocumentProperties(
-        title=data["title"],
-        subject=kind.subject(data),
-        author=kind.author(data),
-        # Deterministic: the document's own date, never the clock, so a retry gives the same bytes.
-        created=datetime.combine(data["date"], time(0, 0), tzinfo=UTC),
-    )
-    content = render_docx(template, kind.build_context(data), properties)
-    if output_format is not OutputFormat.DOCX and converter is not None:
-        content = stabilise_pdf(converter.convert(content), properties.created)
-    if output_format is OutputFormat.PNG:
-        content = render_page_png(content, page)
+    parts = kind.parts(data)
+    title = kind.title(data)
+    documents = [_render_part(catalog, kind, part) for part in parts]
+    media_type = output_format.media_type
+    if output_format is OutputFormat.DOCX:
+        extension = "docx"
+        if len(documents) == 1:
+            content = documents[0][1]
+        else:
+            content = bundle_files({download_name(f"{title}-{part.name}", "docx"): docx for part, docx in documents})
+            media_type, extension = ZIP_MEDIA_TYPE, "zip"
+    else:
+        assert converter is not None  # checked above
+        created = _created(kind, data)
+        pdfs = _convert_all(converter, [docx for _, docx in documents], created)
+        if len(pdfs) == 1:
+            content = pdfs[0]
+        else:
+            metadata = PdfMetadata(title=title, author=kind.author(data), subject=kind.subject(data), created=created)
+            content = merge_pdfs(
+                [PdfPart(pdf, part.name) for (part, _), pdf in zip(documents, pdfs, strict=True)], metadata
+            )
+        extension = OutputFormat.PDF.value
+        if output_format is OutputFormat.PNG:
+            content = render_page_png(content, page)
+            extension = OutputFormat.PNG.value
+    suffix = f"-第{page}页" if output_format is OutputFormat.PNG else ""
     return RenderedDocument(
         content=content,
         output_format=output_format,
-        filename=download_name(
-            data["title"] + (f"-第{page}页" if output_format is OutputFormat.PNG else ""), output_format
-        ),
+        filename=download_name(title + suffix, extension),
         corrections=validated.corrections,
+        media_type=media_type,
     )
+
+
+def _created(kind: DocumentKind, data: dict[str, Any]) -> datetime:
+    # Deterministic: the document's own date, never the clock, so a retry gives the same bytes.
+    return datetime.combine(kind.document_date(data), time(0, 0), tzinfo=UTC)
+
+
+def _render_part(catalog: TemplateCatalog, kind: DocumentKind, part: Part) -> tuple[Part, bytes]:
+    template = catalog.template_path(kind.name, kind.template_variant(part.data))
+    properties = DocumentProperties(
+        title=kind.title(part.data),
+        subject=kind.subject(part.data),
+        author=kind.author(part.data),
+        created=_created(kind, part.data),
+    )
+    return part, render_docx(template, kind.build_context(part.data), properties)
+
+
+def _convert_all(converter: Converter, documents: list[bytes], created: datetime) -> list[bytes]:
+    """Every DOCX as a stabilised PDF; several at once, so a pool with free workers runs them side by side."""
+    if len(documents) == 1:
+        return [stabilise_pdf(converter.convert(documents[0]), created)]
+    with ThreadPoolExecutor(max_workers=min(len(documents), MAX_PARALLEL_PARTS)) as executor:
+        return list(executor.map(lambda docx: stabilise_pdf(converter.convert(docx), created), documents))
 
 
 _UNSAFE_IN_FILENAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
-def download_name(title: str, output_format: OutputFormat) -> str:
+def download_name(title: str, extension: str) -> str:
     """A file name a clerk recognises: the document's title, safe on Windows and Unix."""
     stem = _UNSAFE_IN_FILENAMES.sub("_", title).strip(" .") or "document"
-    return f"{stem[:80]}.{output_format.value}"
+    return f"{stem[:80]}.{extension}"
