@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -284,3 +285,25 @@ class DocNumberField(fields.Field):
         except DocNumberError as exc:
             raise ValidationError(exc.message) from exc
         return ParsedDocNumber(number, corrections)
+
+
+@dataclass(frozen=True)
+class FieldCorrection:
+    """A clerk slip the service corrected, reported back to the client with the field it was in."""
+
+    field: str
+    original: str
+    corrected: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "field": self.field,
+            "original": self.original,
+            "corrected": self.corrected,
+            "message": self.message,
+        }
+
+
+def located(field: str, correction: Correction) -> FieldCorrection:
+    return FieldCorrection(field, correction.original, correction.corrected, correction.message)

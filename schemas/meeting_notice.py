@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import ValidationError, post_load, validates_schema
@@ -17,6 +16,7 @@ from schemas.fields import (
     DateTimeWithOffset,
     DocNumberField,
     Email,
+    FieldCorrection,
     Integer,
     Object,
     ParsedDocNumber,
@@ -24,33 +24,12 @@ from schemas.fields import (
     PhoneNumber,
     Text,
     TextList,
+    located,
 )
 from service.errors import bilingual
 from service.typography.doc_numbers import Correction
 from service.typography.gbt9704 import COPY_NUMBER_DIGITS, SECRECY_LEVELS, URGENCY_LEVELS
 from service.typography.punctuation import strip_trailing_colon
-
-
-@dataclass(frozen=True)
-class FieldCorrection:
-    """A clerk slip the service corrected, reported back to the client with the field it was in."""
-
-    field: str
-    original: str
-    corrected: str
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "field": self.field,
-            "original": self.original,
-            "corrected": self.corrected,
-            "message": self.message,
-        }
-
-
-def _located(field: str, correction: Correction) -> FieldCorrection:
-    return FieldCorrection(field, correction.original, correction.corrected, correction.message)
 
 
 class IssuerSchema(BaseSchema):
@@ -205,16 +184,16 @@ class MeetingNoticeSchema(BaseSchema):
         corrections: list[FieldCorrection] = []
         number = data.get("doc_number")
         if isinstance(number, ParsedDocNumber):
-            corrections += [_located("doc_number", c) for c in number.corrections]
+            corrections += [located("doc_number", c) for c in number.corrections]
         secrecy = data.get("secrecy")
         if isinstance(secrecy, Secrecy):
-            corrections += [_located("secrecy", c) for c in secrecy.corrections]
+            corrections += [located("secrecy", c) for c in secrecy.corrections]
         for list_field in ("recipients", "cc"):
             cleaned = []
             for index, name in enumerate(data[list_field]):
                 stripped, correction = strip_trailing_colon(name)
                 if correction is not None:
-                    corrections.append(_located(f"{list_field}[{index}]", correction))
+                    corrections.append(located(f"{list_field}[{index}]", correction))
                 cleaned.append(stripped)
             data[list_field] = cleaned
         data["corrections"] = corrections

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
-from schemas.meeting_notice import FieldCorrection
+from schemas.fields import FieldCorrection
 from service.documents.kind import DocumentKind, Part
 from service.documents.kinds import find_kind
 from service.documents.validation import load_payload
