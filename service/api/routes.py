@@ -12,7 +12,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from service.api.problems import PROBLEM_MEDIA_TYPE
 from service.documents.kind import DocumentKind
-from service.documents.kinds import KINDS
+from service.documents.kinds import KINDS, example_body, find_kind
 from service.documents.pipeline import (
     ZIP_MEDIA_TYPE,
     Converter,
@@ -65,6 +65,61 @@ def readiness() -> Response:
     )
     response.status_code = 200 if ready else 503
     return response
+
+
+def _json_schema(kind: DocumentKind) -> dict[str, Any]:
+    """The kind's body as a self-contained JSON Schema: nested components written out in place."""
+    api = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    components = api.spec.to_dict()["components"]["schemas"]
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith(_COMPONENT_PREFIX):
+                return inline(components[ref.removeprefix(_COMPONENT_PREFIX)])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    schema: dict[str, Any] = inline(api.ma_plugin.converter.schema2jsonschema(kind.schema))
+    return schema
+
+
+_COMPONENT_PREFIX = "#/components/schemas/"
+
+
+def _describe_kind(kind: DocumentKind) -> dict[str, Any]:
+    return {
+        "name": kind.name,
+        "label": kind.label,
+        "render": f"/api/v1/documents/{kind.name}",
+        "validate": f"/api/v1/documents/{kind.name}/validate",
+        "formats": [f.value for f in OutputFormat],
+        "docx_bundle": kind.split is not None,
+        "schema": _json_schema(kind),
+        "example": example_body(kind.name),
+    }
+
+
+@bp.route("/document-kinds", methods=["GET"])
+@bp.doc(
+    summary="文书种类 / Document kinds",
+    description="Every kind the service renders, with its body's JSON Schema and an example body. "
+    "docx_bundle: format=docx answers with a ZIP of one DOCX per part of the body (e.g. one 反馈单 per unit).",
+    responses={"200": {"description": "the kinds, in name order"}},
+)
+def list_document_kinds() -> Response:
+    return jsonify(kinds=[_describe_kind(kind) for kind in KINDS.values()])
+
+
+@bp.route("/document-kinds/<name>", methods=["GET"])
+@bp.doc(
+    summary="一种文书 / One document kind",
+    responses={"200": {"description": "the kind, its schema and example"}, "404": _PROBLEM},
+)
+def show_document_kind(name: str) -> Response:
+    return jsonify(_describe_kind(find_kind(name)))
 
 
 def _read_json_body() -> Any:
