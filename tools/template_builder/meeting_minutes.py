@@ -1,0 +1,194 @@
+"""Built-in 会议纪要 template (document.docx): 纪要格式 of GB/T 9704-2012 10.3 with a 简报-style head.
+
+The head stands on the 22-row grid whatever the mark's size (rows counted from 0 at the 版心's top): the
+mark's em box 35 mm below the 版心's top, the 期号 on row 5, the 编印单位 and date on row 7 and the red
+rule 4 mm below them, so that row 9, the first after the rule's row, and everything below it sit exactly
+on the grid.
+Geometry and its measurements: docs/decisions/0007-meeting-minutes.md.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from service.rendering.ooxml import (
+    Border,
+    Expr,
+    TabStop,
+    indentation,
+    paragraph,
+    paragraph_properties,
+    run,
+    run_properties,
+    spacing,
+    tab_run,
+    tag_paragraph,
+)
+from service.typography.gbt9704 import (
+    FONT_HEITI,
+    FONT_XIAOBIAOSONG,
+    HEADER_RULE_WIDTH,
+    ISSUER_MARK_TOP,
+    LINE_PITCH,
+    RED,
+    RULE_BELOW_NUMBER,
+    SIZE_2HAO,
+    TEXT_WIDTH,
+)
+from service.typography.units import pt
+from tools.template_builder.common import (
+    BASELINE_IN_LINE,
+    BODY_EM_BOTTOM,
+    CJK_ADVANCE,
+    EM_ABOVE_BASELINE,
+    MARK_LINE_EM,
+    PARAGRAPH_INDENT,
+    KindTemplates,
+    assemble,
+    blank_line,
+    body_paragraph,
+    body_run,
+    conditional,
+    exact_paragraph,
+    half_points,
+    imprint,
+)
+
+# Rows of the head, counted from 0 at the 版心's top. Decision (practice, typesetting spec §5.1/§5.2: the
+# 期号 on the line below the name, 编印单位 and date on the line above the rule): the 期号 on the first row
+# below a 36 pt mark's em box (which ends at 4.67 rows), one blank row, then 编印单位 and date.
+ISSUE_ROW = 5
+ISSUER_ROW = 7
+# The rule sits 149 twips into row 8, which holds nothing else: the body starts on row 9, one row below
+# the rule's row; a title starts on row 10, two rows below it (GB/T 9704-2012 7.3.1).
+FIRST_ROW_BELOW_RULE = ISSUER_ROW + 2
+
+ATTENDANCE_LABEL = CJK_ADVANCE * 3  # "出席：" in 3号黑体, condensed like the body
+SHORT_BLOCK = 3 * 28  # characters: a last decision of up to three lines moves with the attendance lines
+
+
+def head() -> list[etree._Element]:
+    """Red 纪要标志, 期号, 编印单位 and date, red rule (GB/T 9704-2012 10.3; 简报 practice for the rest)."""
+    mark_em_top = half_points("mark_size", MARK_LINE_EM * BASELINE_IN_LINE - EM_ABOVE_BASELINE)
+    mark_line = half_points("mark_size", MARK_LINE_EM)
+    # GB/T 9704-2012 10.3: the mark's top edge 35 mm below the top of the 版心.
+    mark_before = Expr(f"{ISSUER_MARK_TOP.twips} - {mark_em_top}")
+    # The 期号's row starts where the mark's paragraph ends plus this: on row ISSUE_ROW exactly.
+    issue_before = Expr(f"{(LINE_PITCH * ISSUE_ROW - ISSUER_MARK_TOP).twips} + {mark_em_top} - {mark_line}")
+    # GB/T 9704-2012 7.2.7 by analogy: the rule's top edge 4 mm below the em box of the line above it.
+    rule_before = RULE_BELOW_NUMBER - (LINE_PITCH - BODY_EM_BOTTOM)
+    red_rule = Border(width=HEADER_RULE_WIDTH, color=RED)
+    # The rule's width counts into the paragraph's height (LibreOffice and Word add it), so the paragraph
+    # ends on the row boundary FIRST_ROW_BELOW_RULE.
+    rule_row_rest = LINE_PITCH * (FIRST_ROW_BELOW_RULE - ISSUER_ROW - 1) - rule_before
+    rule_line = rule_row_rest - pt(red_rule.width.eighth_points / 8)
+    return [
+        exact_paragraph(
+            run("{{ mark }}", run_properties(FONT_XIAOBIAOSONG, Expr("mark_size"), color=RED)),
+            line=Expr(mark_line),
+            before=mark_before,
+            align="center",
+        ),
+        exact_paragraph(body_run("{{ issue }}"), before=issue_before, align="center"),
+        # 编印单位 flush left, the date flush right, on the row above the rule.
+        paragraph(
+            paragraph_properties(
+                snap_to_grid=False,
+                line_spacing=spacing(before=LINE_PITCH * (ISSUER_ROW - ISSUE_ROW - 1), line=LINE_PITCH),
+                tabs=[TabStop(TEXT_WIDTH, "right")],
+                align="left",
+            ),
+            body_run("{{ issuer }}"),
+            tab_run(),
+            body_run("{{ date }}"),
+        ),
+        exact_paragraph(line=rule_line, before=rule_before, borders={"top": red_rule}),
+    ]
+
+
+def title_and_body() -> list[etree._Element]:
+    """Optional title, the opening paragraph, the numbered decisions, then 出席/请假/列席 (GB/T 9704-2012 10.3)."""
+    attendance = paragraph(
+        paragraph_properties(
+            keep_next=Expr("0 if loop.last else 1"),
+            line_spacing=spacing(before=Expr(f"{LINE_PITCH.twips} if loop.first else 0")),
+            # GB/T 9704-2012 10.3: 左空二字, the label and its colon, wrapped lines aligned after the colon.
+            indent=indentation(left=PARAGRAPH_INDENT + ATTENDANCE_LABEL, hanging=ATTENDANCE_LABEL),
+            align="both",
+        ),
+        body_run("{{ line.label }}", FONT_HEITI),
+        body_run("{{ line.names }}"),
+    )
+    return [
+        *conditional(
+            "title_lines",
+            # GB/T 9704-2012 7.3.1: the title two rows below the rule (row 10), one blank row after it.
+            blank_line(),
+            tag_paragraph("{%p for line in title_lines %}"),
+            exact_paragraph(run("{{ line }}", run_properties(FONT_XIAOBIAOSONG, SIZE_2HAO)), align="center"),
+            tag_paragraph("{%p endfor %}"),
+            blank_line(),
+        ),
+        tag_paragraph("{%p for block in blocks %}"),
+        body_paragraph(
+            body_run("{{ block.hei }}", FONT_HEITI),  # GB/T 9704-2012 7.3.3: 一、 in 黑体
+            body_run("{{ block.text }}"),
+            keep_next=Expr(f"1 if loop.last and (block.hei ~ block.text) | length <= {SHORT_BLOCK} else 0"),
+        ),
+        tag_paragraph("{%p endfor %}"),
+        # GB/T 9704-2012 10.3: one blank row below the body, then 出席, 请假, 列席, kept together.
+        tag_paragraph("{%p for line in attendance %}"),
+        attendance,
+        tag_paragraph("{%p endfor %}"),
+    ]
+
+
+def build(variant: str) -> bytes:
+    """The template as DOCX bytes, deterministic; 纪要 have one layout."""
+    del variant
+    return assemble(
+        # GB/T 9704-2012 10.3: no 发文机关署名 and no seal; the 版记 as for 文件格式 (7.4).
+        [*head(), *title_and_body(), *imprint(letter=False)],
+        title="会议纪要模板（纪要格式）",
+        subject="GB/T 9704-2012 会议纪要",
+    )
+
+
+VARIABLES: dict[str, dict[str, str]] = {
+    "mark": {"type": "str", "meaning": '纪要标志, printed red, e.g. "青山县人民政府专题会议纪要"'},
+    "mark_size": {
+        "type": "int",
+        "meaning": "the mark's size in half-points (72 = 36 pt), chosen so it fits one line; also sets its "
+        "line height and the spacing that keeps the rows below it on the grid",
+    },
+    "issue": {"type": "str", "meaning": '期号, e.g. "第27期"; "" leaves its row empty'},
+    "issuer": {"type": "str", "meaning": "编印单位, flush left on the row above the red rule"},
+    "date": {"type": "str", "meaning": '成文日期, e.g. "2026年11月27日", flush right on the same row'},
+    "title_lines": {"type": "list[str]", "meaning": "标题 broken into centred lines; [] prints no title"},
+    "blocks": {
+        "type": "list[{hei: str, text: str}]",
+        "meaning": "正文 paragraphs: the opening paragraph (hei empty), then each decision with its number "
+        '("一、") in hei, printed in 黑体, and text in 仿宋 ending with its 牵头单位/配合单位/完成时限 note',
+    },
+    "attendance": {
+        "type": "list[{label: str, names: str}]",
+        "meaning": '出席/请假/列席 lines in that order, only those with names: label with its colon ("出席："), '
+        'in 黑体, names joined by "，" in 仿宋, wrapped lines aligned after the colon',
+    },
+    "cc": {"type": "str", "meaning": '抄送机关, names joined and ending in "。", or ""'},
+    "printed_by": {"type": "str", "meaning": "印发机关"},
+    "printed_on": {"type": "str", "meaning": '印发日期 + 印发, e.g. "2026年11月27日印发"'},
+}
+
+
+TEMPLATES = KindTemplates(
+    kind="meeting-minutes",
+    files={"document": "document.docx"},
+    build=build,
+    variables=VARIABLES,
+    notes=(
+        "Computed in the template from mark_size: the mark's line height and the space above the mark and "
+        "above the 期号, so that the mark's top is 35 mm below the 版心 and the 期号 row stays on the grid.",
+        "Built by tools/build_templates.py; geometry in docs/decisions/0007-meeting-minutes.md.",
+    ),
+)
