@@ -1,0 +1,106 @@
+"""Built-in 归档章 (DA/T 22-2015 7.2): a 45 × 16 mm page holding the stamp's six cells, for overlaying.
+
+The page is the stamp: zero margins, six 15 × 8 mm cells ruled in red, the values in black 仿宋.
+Everything is drawn with page-anchored shapes (red bars for the rules, one text box per cell), so the body
+holds a single tiny paragraph: a table would need a paragraph after it, and on a page that the table fills
+exactly that paragraph would open a second page. The text boxes centre their text vertically.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from service.rendering import ooxml
+from service.rendering.ooxml import Expr, ShapePosition, qn, run, run_properties
+from service.typography.gbt9704 import FONT_FANGSONG, RED
+from service.typography.units import Length, mm, pt, twips
+from tools.template_builder.archive_cover import NONE, Margins, assemble_sections, line_paragraph, section_properties
+from tools.template_builder.common import KindTemplates, half_points
+
+# DA/T 22-2015 7.2 (归档章): 45 mm × 16 mm, six equal cells; 3 × 2 gives 15 × 8 mm (derived).
+STAMP_WIDTH = mm(45)
+STAMP_HEIGHT = mm(16)
+COLUMNS = 3
+ROWS = 2
+CELL_WIDTH = STAMP_WIDTH / COLUMNS
+CELL_HEIGHT = STAMP_HEIGHT / ROWS
+STAMP_RULE = pt(0.5)  # decision: the printed rule of a red ink-pad stamp
+TEXT_LINE_EM = 1.25  # exact lines of 1.25 em: LibreOffice's 0.8 / 0.2 split then centres the em box
+TEXT_COLOR = "000000"  # DA/T 22-2015 7.2: filled in with black (or blue-black) durable ink
+# Cells in reading order: row 1 全宗号 / 年度 / 件号, row 2 机构（问题） / 保管期限 / 页数
+# (DA/T 22-2015 layout unconfirmed; derived from the 2000 layout with 室编件号 → 件号, 馆编件号 → 页数).
+CELLS = ("fonds_no", "year", "item_no", "organization", "retention", "pages")
+
+
+def rules() -> list[etree._Element]:
+    """Red bars: the outer frame inside the page's edges, the inner rules centred on the cell boundaries."""
+    bars: list[tuple[str, Length, Length, Length, Length]] = []
+    half = STAMP_RULE / 2
+    for index, y in enumerate((Length(0), CELL_HEIGHT - half, STAMP_HEIGHT - STAMP_RULE)):
+        bars.append((f"横线{index + 1}", Length(0), y, STAMP_WIDTH, STAMP_RULE))
+    xs = (Length(0), CELL_WIDTH - half, CELL_WIDTH * 2 - half, STAMP_WIDTH - STAMP_RULE)
+    for index, x in enumerate(xs):
+        bars.append((f"竖线{index + 1}", x, Length(0), STAMP_RULE, STAMP_HEIGHT))
+    return [
+        ooxml.anchored_shape(len(CELLS) + number, name, ShapePosition(x=x, y=y, width=width, height=height), fill=RED)
+        for number, (name, x, y, width, height) in enumerate(bars, start=1)
+    ]
+
+
+def cell_text_boxes() -> list[etree._Element]:
+    """One text box per cell, the cell's full size, text centred both ways (sizes come from the context)."""
+    boxes = []
+    for index, key in enumerate(CELLS):
+        row, column = divmod(index, COLUMNS)
+        size = Expr(f"sizes.{key}")
+        text = line_paragraph(
+            run("{{ " + key + " }}", run_properties(FONT_FANGSONG, size, color=TEXT_COLOR, character_spacing=pt(0))),
+            line=Expr(half_points(f"sizes.{key}", TEXT_LINE_EM)),
+        )
+        box = ooxml.anchored_shape(
+            index + 1,
+            key,
+            ShapePosition(x=CELL_WIDTH * column, y=CELL_HEIGHT * row, width=CELL_WIDTH, height=CELL_HEIGHT),
+            paragraphs=[text],
+        )
+        # NOTE: ooxml.anchored_shape anchors text at the top; the stamp centres it (LibreOffice and Word agree).
+        body = box.find(f".//{qn('wps:bodyPr')}")
+        assert body is not None
+        body.set("anchor", "ctr")
+        boxes.append(box)
+    return boxes
+
+
+def build(variant: str) -> bytes:
+    del variant  # one template
+    # sectPr counts whole twips: 2551 × 907, i.e. 45.004 × 16.002 mm.
+    section = section_properties(Margins(NONE, NONE, NONE, NONE), STAMP_WIDTH, STAMP_HEIGHT)
+    anchor = line_paragraph(*cell_text_boxes(), *rules(), line=twips(2), align="left")
+    return assemble_sections([anchor], section, title="归档章模板", subject="DA/T 22-2015 归档章")
+
+
+VARIABLES: dict[str, dict[str, str]] = {
+    "fonds_no": {"type": "str", "meaning": '全宗号 (row 1, left), or "" until assigned'},
+    "year": {"type": "str", "meaning": "年度, four digits (row 1, middle)"},
+    "item_no": {"type": "str", "meaning": '件号, four digits, e.g. "0041" (row 1, right)'},
+    "organization": {"type": "str", "meaning": '机构（问题）(row 2, left), or ""'},
+    "retention": {"type": "str", "meaning": "保管期限: 永久, 定期30年 or 定期10年 (row 2, middle)"},
+    "pages": {"type": "str", "meaning": "页数 (row 2, right)"},
+    "sizes": {
+        "type": "{fonds_no, year, item_no, organization, retention, pages: int}",
+        "meaning": "each cell's type size in half-points (小五 18 where everything fits on one line, else "
+        "smaller); the line height is 1.25 em of it",
+    },
+}
+
+
+TEMPLATES = KindTemplates(
+    kind="archive-stamp",
+    files={"document": "document.docx"},
+    build=build,
+    variables=VARIABLES,
+    notes=(
+        "The page is the stamp: 45 × 16 mm, zero margins, six 15 × 8 mm cells ruled 0.5 pt red, values black; "
+        "render it to PDF and overlay the page on a document's first page.",
+    ),
+)
