@@ -31,6 +31,10 @@ from service.typography.doc_numbers import Correction
 from service.typography.gbt9704 import COPY_NUMBER_DIGITS, SECRECY_LEVELS, URGENCY_LEVELS
 from service.typography.punctuation import strip_trailing_colon
 
+# GB/T 9704-2012 prints on both sides; offices that print single-sided keep the 版记 on the text's last page.
+DOUBLE_SIDED = "double-sided"
+PRINTING_MODES = (DOUBLE_SIDED, "single-sided")
+
 
 class IssuerSchema(BaseSchema):
     name = Text(required=True, max_length=50, metadata={"description": "发文机关全称"})
@@ -126,6 +130,14 @@ class MeetingNoticeSchema(BaseSchema):
         ("document", "letter"),
         load_default="document",
         metadata={"description": "document=文件格式，letter=信函格式"},
+    )
+    printing = Choice(
+        PRINTING_MODES,
+        load_default=DOUBLE_SIDED,
+        metadata={
+            "description": "印刷方式：double-sided=双面印刷（GB/T 9704-2012，版记置于偶数页），"
+            "single-sided=单面印刷（版记置于正文末页）"
+        },
     )
     issuer = Object(IssuerSchema, required=True, metadata={"description": "发文机关"})
     doc_number = DocNumberField(

@@ -162,6 +162,9 @@ def _file_response(document: RenderedDocument, kind: DocumentKind) -> Response:
     )
     response.headers["ETag"] = f'"{document.sha256}"'
     response.headers["Cache-Control"] = "no-store"
+    if document.warnings:
+        report = json.dumps([w.as_dict() for w in document.warnings], ensure_ascii=False)
+        response.headers["Gongwen-Warnings"] = quote(report, safe="")
     if document.corrections:
         # Header values must be Latin-1: the report travels as percent-encoded UTF-8 JSON.
         report = json.dumps([c.as_dict() for c in document.corrections], ensure_ascii=False)
@@ -192,7 +195,8 @@ def _register_kind(kind: DocumentKind) -> None:
             description=(
                 "Returns the document as a file named after its title (Content-Disposition with filename*). "
                 "Slips that were corrected (e.g. 【2026】 → 〔2026〕) are reported in the Gongwen-Corrections "
-                "header as percent-encoded UTF-8 JSON. The ETag is the SHA-256 of the file."
+                "header as percent-encoded UTF-8 JSON. PDF page rules that could not be met (a seal block alone on its "
+                "page) come back the same way in Gongwen-Warnings. The ETag is the SHA-256 of the file."
                 + (
                     " This kind makes one document per part of the body: format=docx returns a ZIP "
                     "(application/zip) with one DOCX per part; format=pdf returns one PDF with the parts in "

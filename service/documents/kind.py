@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema
+
+if TYPE_CHECKING:
+    from service.documents.page_rules import PageRules
 
 Data = dict[str, Any]
 
@@ -43,6 +46,8 @@ class DocumentKind:
     author: Callable[[Data], str]
     template_variant: Callable[[Data], str] = _one_template
     split: Callable[[Data], list[Part]] | None = None
+    # GB/T 9704 rules checked on the rendered PDF (版记 page, seal block); None for forms without them.
+    page_rules: PageRules | None = None
 
     def parts(self, data: Data) -> list[Part]:
         return self.split(data) if self.split is not None else [Part("", data)]

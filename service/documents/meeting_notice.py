@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from schemas.fields import ParsedDocNumber
-from schemas.meeting_notice import MeetingNoticeSchema, Secrecy
+from schemas.meeting_notice import DOUBLE_SIDED, MeetingNoticeSchema, Secrecy
 from service.documents.kind import DocumentKind
+from service.documents.page_rules import SAME_PAGE, PageRules, Signature
 from service.typography.chinese_dates import format_date, format_datetime, format_datetime_range
 from service.typography.gbt9704 import issuer_mark_size
 from service.typography.numbering import section_label
@@ -27,7 +28,7 @@ def build_context(data: dict[str, Any]) -> dict[str, Any]:
     is_letter = data["format"] == "letter"
     issuer = data["issuer"]
     mark = issuer.get("mark") or (issuer["name"] if is_letter else issuer["name"] + "文件")
-    signatory = data.get("signatory") or issuer["name"]
+    signatory = _signatory(data)
     date_text = format_date(data["date"])
     signature = layout_signature(signatory, date_text, sealed=data["seal"])
     reply_slip = _reply_slip(data)
@@ -55,7 +56,23 @@ def build_context(data: dict[str, Any]) -> dict[str, Any]:
         "cc": cc_line(data["cc"]) if data["cc"] else "",
         "printed_by": data.get("printed_by") or issuer["name"],
         "printed_on": format_date(data.get("printed_on") or data["date"]) + "印发",
+        # Layout switches, changed by the page rules once the PDF shows where the pages break.
+        "keep_last_block": False,
+        "imprint_page": SAME_PAGE,
     }
+
+
+def _has_imprint(data: dict[str, Any]) -> bool:
+    # A letter's 版记 is its 抄送 line alone (GB/T 9704-2012 10.1); the 文件格式 always prints 印发.
+    return data["format"] != "letter" or bool(data["cc"])
+
+
+def _signatory(data: dict[str, Any]) -> str:
+    return str(data.get("signatory") or data["issuer"]["name"])
+
+
+def _signature(data: dict[str, Any]) -> Signature:
+    return Signature(signatory=_signatory(data), date=format_date(data["date"]))
 
 
 def _body_blocks(data: dict[str, Any], reply_slip: dict[str, Any] | None) -> list[Block]:
@@ -148,4 +165,9 @@ KIND = DocumentKind(
     subject=lambda data: str(data["meeting"]["name"]),
     author=lambda data: str(data["issuer"]["name"]),
     template_variant=lambda data: str(data["format"]),
+    page_rules=PageRules(
+        has_imprint=_has_imprint,
+        double_sided=lambda data: data["printing"] == DOUBLE_SIDED,
+        signature=_signature,
+    ),
 )

@@ -5,17 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from schemas.fields import FieldCorrection
 from service.documents.kind import DocumentKind, Part
 from service.documents.kinds import find_kind
+from service.documents.page_rules import LayoutWarning
 from service.documents.validation import load_payload
 from service.errors import TemplateInvalidError, UnsupportedFormatError, bilingual
 from service.postprocess.determinism import stabilise_pdf
@@ -26,6 +27,13 @@ from service.rendering.docx import DocumentProperties, bundle_files, render_docx
 ZIP_MEDIA_TYPE = "application/zip"
 # Parts of one request converted at once: enough for a pool of a few workers, without flooding its queue.
 MAX_PARALLEL_PARTS = 4
+# Conversions one part may take while its page rules settle: the seal block once, then the 版记 page twice.
+MAX_LAYOUT_PASSES = 4
+LAYOUT_UNSETTLED = LayoutWarning(
+    "layout_unsettled", "版面未能满足全部页面规则，请人工检查 / the page rules could not all be met; check the pages"
+)
+
+T = TypeVar("T")
 
 
 class OutputFormat(StrEnum):
@@ -68,6 +76,8 @@ class RenderedDocument:
     corrections: list[FieldCorrection]
     # Several DOCX files (one per part of a split kind) travel as a ZIP.
     media_type: str = ""
+    # Page rules that could not all be met (e.g. a seal block alone on its page), for the clerk to fix.
+    warnings: list[LayoutWarning] = field(default_factory=list)
 
     @property
     def sha256(self) -> str:
@@ -139,26 +149,30 @@ def render_document(
     kind, data = validated.kind, validated.data
     parts = kind.parts(data)
     title = kind.title(data)
-    documents = [_render_part(catalog, kind, part) for part in parts]
     media_type = output_format.media_type
+    warnings: list[LayoutWarning] = []
     if output_format is OutputFormat.DOCX:
+        # A DOCX is edited before it is printed, so it keeps build_context's plain layout (版记 at the foot
+        # of the text's last page); the page rules need LibreOffice's page breaks, which only a PDF shows.
+        documents = [_render_docx(catalog, kind, part, {}) for part in parts]
         extension = "docx"
         if len(documents) == 1:
-            content = documents[0][1]
+            content = documents[0]
         else:
-            content = bundle_files({download_name(f"{title}-{part.name}", "docx"): docx for part, docx in documents})
+            names = [download_name(f"{title}-{part.name}", "docx") for part in parts]
+            content = bundle_files(dict(zip(names, documents, strict=True)))
             media_type, extension = ZIP_MEDIA_TYPE, "zip"
     else:
         assert converter is not None  # checked above
         created = _created(kind, data)
-        pdfs = _convert_all(converter, [docx for _, docx in documents], created)
+        rendered = _map_parts(lambda part: _render_pdf(catalog, kind, part, converter, created), parts)
+        pdfs = [pdf for pdf, _ in rendered]
+        warnings = [warning for _, part_warnings in rendered for warning in part_warnings]
         if len(pdfs) == 1:
             content = pdfs[0]
         else:
             metadata = PdfMetadata(title=title, author=kind.author(data), subject=kind.subject(data), created=created)
-            content = merge_pdfs(
-                [PdfPart(pdf, part.name) for (part, _), pdf in zip(documents, pdfs, strict=True)], metadata
-            )
+            content = merge_pdfs([PdfPart(pdf, part.name) for part, pdf in zip(parts, pdfs, strict=True)], metadata)
         extension = OutputFormat.PDF.value
         if output_format is OutputFormat.PNG:
             content = render_page_png(content, page)
@@ -170,6 +184,7 @@ def render_document(
         filename=download_name(title + suffix, extension),
         corrections=validated.corrections,
         media_type=media_type,
+        warnings=warnings,
     )
 
 
@@ -178,7 +193,7 @@ def _created(kind: DocumentKind, data: dict[str, Any]) -> datetime:
     return datetime.combine(kind.document_date(data), time(0, 0), tzinfo=UTC)
 
 
-def _render_part(catalog: TemplateCatalog, kind: DocumentKind, part: Part) -> tuple[Part, bytes]:
+def _render_docx(catalog: TemplateCatalog, kind: DocumentKind, part: Part, layout: dict[str, Any]) -> bytes:
     template = catalog.template_path(kind.name, kind.template_variant(part.data))
     properties = DocumentProperties(
         title=kind.title(part.data),
@@ -186,15 +201,32 @@ def _render_part(catalog: TemplateCatalog, kind: DocumentKind, part: Part) -> tu
         author=kind.author(part.data),
         created=_created(kind, part.data),
     )
-    return part, render_docx(template, kind.build_context(part.data), properties)
+    return render_docx(template, {**kind.build_context(part.data), **layout}, properties)
 
 
-def _convert_all(converter: Converter, documents: list[bytes], created: datetime) -> list[bytes]:
-    """Every DOCX as a stabilised PDF; several at once, so a pool with free workers runs them side by side."""
-    if len(documents) == 1:
-        return [stabilise_pdf(converter.convert(documents[0]), created)]
-    with ThreadPoolExecutor(max_workers=min(len(documents), MAX_PARALLEL_PARTS)) as executor:
-        return list(executor.map(lambda docx: stabilise_pdf(converter.convert(docx), created), documents))
+def _render_pdf(
+    catalog: TemplateCatalog, kind: DocumentKind, part: Part, converter: Converter, created: datetime
+) -> tuple[bytes, list[LayoutWarning]]:
+    """The part as a stabilised PDF, rendered again with other layout switches until its page rules hold."""
+    rules = kind.page_rules
+    layout = rules.initial(part.data) if rules is not None else {}
+    for _ in range(MAX_LAYOUT_PASSES):
+        pdf = converter.convert(_render_docx(catalog, kind, part, layout))
+        revised = rules.revise(part.data, layout, pdf) if rules is not None else None
+        if revised is None:
+            return stabilise_pdf(pdf, created), []
+        if isinstance(revised, LayoutWarning):
+            return stabilise_pdf(pdf, created), [revised]
+        layout = revised
+    return stabilise_pdf(pdf, created), [LAYOUT_UNSETTLED]
+
+
+def _map_parts(render: Callable[[Part], T], parts: list[Part]) -> list[T]:
+    """render() over the parts; several at once, so a pool with free workers converts them side by side."""
+    if len(parts) == 1:
+        return [render(parts[0])]
+    with ThreadPoolExecutor(max_workers=min(len(parts), MAX_PARALLEL_PARTS)) as executor:
+        return list(executor.map(render, parts))
 
 
 _UNSAFE_IN_FILENAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')

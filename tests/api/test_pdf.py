@@ -27,7 +27,8 @@ def test_pdf_is_returned_for_format_pdf(client: FlaskClient, notice_body: BodyFa
     assert response.mimetype == "application/pdf"
     assert 'filename="meeting-notice.pdf"' in response.headers["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.data))
-    assert len(reader.pages) == 3
+    # Two pages of text, the reply slip, and the 版记 on page 4: printed double-sided, it takes an even page.
+    assert len(reader.pages) == 4
     assert "青政办发〔2026〕15号" in reader.pages[0].extract_text()
 
 
@@ -100,7 +101,7 @@ def test_png_preview_of_the_last_page_shows_the_reply_slip(client: FlaskClient, 
     assert "-第3页.png" in unquote(third.headers["Content-Disposition"])
 
 
-@pytest.mark.parametrize("page", ["4", "0", "two"])
+@pytest.mark.parametrize("page", ["5", "0", "two"])
 def test_preview_of_a_missing_page_is_422_naming_page(client: FlaskClient, notice_body: BodyFactory, page: str) -> None:
     response = client.post(f"{NOTICE_URL}?format=png&page={page}", json=notice_body())
 

@@ -8,6 +8,7 @@ The geometry, with how it was measured in LibreOffice 7.4, is in docs/decisions/
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import sys
@@ -332,10 +333,13 @@ def assemble(
     subject: str,
     geometry: PageGeometry | None = None,
     footers: Footers = Footers(),
+    imprint_break: etree._Element | None = None,
 ) -> bytes:
     """One template as deterministic DOCX bytes: `body`, then the last section's page setup and footers.
 
     Earlier sections, if any, end in the body's own section breaks (ooxml.section_properties in a pPr).
+    `imprint_break`, a paragraph of `body`, becomes the optional section break before a blank page and
+    the 版记 page (see _split_off_imprint_section).
     """
     document = docx.Document()
     _drop_default_parts(document)
@@ -360,6 +364,8 @@ def assemble(
     if footers.blank_first_page:
         _fill(section.first_page_header, [exact_paragraph()])
         _fill(section.first_page_footer, [exact_paragraph()])
+    if imprint_break is not None:
+        _split_off_imprint_section(document, imprint_break)
 
     document.part.part_related_by(RT.STYLES)._element = _parsed(  # type: ignore[attr-defined]
         ooxml.styles(
@@ -391,6 +397,43 @@ def assemble(
     )
     members["docProps/app.xml"] = ooxml.app_properties("Gongwen")
     return ooxml.write_package(members)
+
+
+# The context value that asks for a blank page before the 版记 page (see service/documents/imprint_layout.py).
+IMPRINT_AFTER_BLANK = "imprint_page == 'after_blank'"
+
+
+def _split_off_imprint_section(document: DocxDocument, break_paragraph: etree._Element) -> None:
+    """GB/T 9704-2012 7.5: when a blank page precedes the 版记 page, neither carries a page number.
+
+    `break_paragraph` (rendered only when the layout asks for the blank page) gets a copy of the final
+    section's properties, so the body keeps its numbered footers up to there; the final section, which
+    then holds only the blank page and the 版记 page, switches to empty footers and drops the letter's
+    first-page variant. Both switches are Jinja expressions, so one template serves every layout.
+    """
+    final = document.sections[0]._sectPr
+    body_section = copy.deepcopy(final)
+    page_size = body_section.find(ooxml.qn("w:pgSz"))
+    assert page_size is not None  # written by ooxml.section_properties
+    page_size.addprevious(ooxml.el("w:type", {"w:val": "nextPage"}))
+    properties = break_paragraph.find(ooxml.qn("w:pPr"))
+    if properties is None:
+        properties = ooxml.el("w:pPr")
+        break_paragraph.insert(0, properties)
+    properties.append(body_section)
+    for reference in final.findall(ooxml.qn("w:footerReference")):
+        if reference.get(ooxml.qn("w:type")) == "first":
+            continue
+        footer_part, empty_id = document.part.add_footer_part()
+        footer = footer_part.element
+        for child in list(footer):
+            footer.remove(child)
+        footer.append(exact_paragraph())
+        numbered_id = reference.get(ooxml.qn("r:id"))
+        reference.set(ooxml.qn("r:id"), f"{{{{ '{empty_id}' if {IMPRINT_AFTER_BLANK} else '{numbered_id}' }}}}")
+    title_page = final.find(ooxml.qn("w:titlePg"))
+    if title_page is not None:
+        title_page.set(ooxml.qn("w:val"), f"{{{{ '0' if {IMPRINT_AFTER_BLANK} else '1' }}}}")
 
 
 def _drop_default_parts(document: DocxDocument) -> None:

@@ -36,7 +36,7 @@ from service.typography.gbt9704 import (
     SIZE_2HAO,
     TEXT_WIDTH,
 )
-from service.typography.units import EMU_PER_HALF_POINT, mm, pt
+from service.typography.units import EMU_PER_HALF_POINT, mm, pt, twips
 from tools.template_builder.common import (
     ATTACHMENT_LABEL,
     BASELINE_IN_LINE,
@@ -46,6 +46,7 @@ from tools.template_builder.common import (
     EM_ABOVE_BASELINE,
     EM_BELOW_BASELINE,
     HALF_ADVANCE,
+    IMPRINT_AFTER_BLANK,
     MARK_LINE_EM,
     PAGE_HEIGHT,
     PARAGRAPH_INDENT,
@@ -219,6 +220,7 @@ def letter_head() -> list[etree._Element]:
 
 
 SHORT_BLOCK = 3 * 28  # characters: a last block of up to three lines moves with the signature
+LAST_BLOCK_IS_SHORT = f"(block.hei ~ block.kai ~ block.text) | length <= {SHORT_BLOCK}"
 
 
 def title_and_body() -> list[etree._Element]:
@@ -248,7 +250,7 @@ def title_and_body() -> list[etree._Element]:
             body_run("{{ block.hei }}", FONT_HEITI),  # GB/T 9704-2012 7.3.3: 一、 in 黑体
             body_run("{{ block.kai }}", FONT_KAITI),  # （一） in 楷体
             body_run("{{ block.text }}"),
-            keep_next=Expr(f"1 if loop.last and (block.hei ~ block.kai ~ block.text) | length <= {SHORT_BLOCK} else 0"),
+            keep_next=Expr(f"1 if loop.last and (keep_last_block or {LAST_BLOCK_IS_SHORT}) else 0"),
         ),
         tag_paragraph("{%p endfor %}"),
         # The 附件说明, the blank rows and the 署名 are kept with the date, so that a page break never
@@ -342,16 +344,32 @@ def reply_slip() -> list[etree._Element]:
     )
 
 
+def imprint_page_breaks() -> tuple[list[etree._Element], etree._Element]:
+    """What puts the 版记 on a page of its own, or after a blank page (service/documents/page_rules.py).
+
+    Returns the elements and the paragraph that becomes the body's last (section break) paragraph.
+    Both paragraphs before the page break are 1 pt high, so they never push a full page over.
+    """
+    section_break = exact_paragraph(line=twips(20))
+    elements = [
+        *conditional(IMPRINT_AFTER_BLANK, section_break, exact_paragraph(line=twips(20))),
+        *conditional("imprint_page != 'same'", grid_paragraph(align="left", page_break_before=True)),
+    ]
+    return elements, section_break
+
+
 def build(variant: str) -> bytes:
     """One template as DOCX bytes, deterministic."""
     letter = variant == "letter"
     head = letter_head() if letter else document_head()
     name = "信函格式" if letter else "文件格式"
+    breaks, section_break = imprint_page_breaks()
     return assemble(
-        [*head, *title_and_body(), *reply_slip(), *imprint(letter)],
+        [*head, *title_and_body(), *reply_slip(), *breaks, *imprint(letter)],
         title=f"会议通知模板（{name}）",
         subject="GB/T 9704-2012 会议通知",
         footers=Footers(blank_first_page=letter),
+        imprint_break=section_break,
     )
 
 
@@ -389,6 +407,15 @@ VARIABLES: dict[str, dict[str, str]] = {
     "cc": {"type": "str", "meaning": '抄送机关, names joined and ending in "。", or ""'},
     "printed_by": {"type": "str", "meaning": "印发机关 (文件格式 only)"},
     "printed_on": {"type": "str", "meaning": '印发日期 + 印发, e.g. "2026年11月25日印发" (文件格式 only)'},
+    "keep_last_block": {
+        "type": "bool",
+        "meaning": "keep the whole last 正文 paragraph with the 署名 (set when the seal block would stand alone)",
+    },
+    "imprint_page": {
+        "type": "str",
+        "meaning": '"same" (版记 at the foot of the last page of text), "new" (on a page of its own) or '
+        '"after_blank" (after a blank page; neither page numbered); chosen by the PDF page rules',
+    },
 }
 
 
