@@ -49,7 +49,6 @@ from tools.template_builder.common import (
     MARK_LINE_EM,
     KindTemplates,
     assemble,
-    blank_line,
     body_paragraph,
     body_run,
     conditional,
@@ -124,16 +123,16 @@ def brief_head() -> list[etree._Element]:
 # --- articles ----------------------------------------------------------------------------------------------
 
 
-def article_title() -> etree._Element:
+def article_title(value: str, before: ooxml.Measure | None = None) -> etree._Element:
     """One line of an article's title: 2号小标宋, centred, one grid row, kept with what follows."""
     return paragraph(
         paragraph_properties(
             keep_next=True,
             snap_to_grid=False,
-            line_spacing=spacing(line=ROW, rule="exact"),
+            line_spacing=spacing(before=before, line=ROW, rule="exact"),
             align="center",
         ),
-        run("{{ line }}", run_properties(FONT_XIAOBIAOSONG, SIZE_2HAO)),
+        run(value, run_properties(FONT_XIAOBIAOSONG, SIZE_2HAO)),
     )
 
 
@@ -145,9 +144,12 @@ def articles() -> list[etree._Element]:
             body_paragraph(body_run("编者按：", FONT_HEITI), body_run("{{ editor_note }}", FONT_KAITI)),
         ),
         tag_paragraph("{%p for article in articles %}"),
-        *conditional("editor_note or not loop.first", blank_line()),
-        tag_paragraph("{%p for line in article.title_lines %}"),
-        article_title(),
+        # One blank row above every article but the first, as the title's space before.
+        article_title(
+            "{{ article.title_lines[0] }}", before=Expr(f"{ROW.twips} if editor_note or not loop.first else 0")
+        ),
+        tag_paragraph("{%p for line in article.title_lines[1:] %}"),
+        article_title("{{ line }}"),
         tag_paragraph("{%p endfor %}"),
         tag_paragraph("{%p for paragraph in article.paragraphs %}"),
         body_paragraph(body_run("{{ paragraph }}")),
