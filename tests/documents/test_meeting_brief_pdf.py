@@ -294,13 +294,29 @@ def test_name_is_red_centred_small_title_song(brief: MeasuredBrief) -> None:
     assert 18 <= name.size <= 36
 
 
-def test_name_is_centred_between_the_first_row_and_the_issue(example: MeasuredBrief) -> None:
-    mark, name, issue = example.first.line_with("内部资料"), example.name, example.issue
+NAMES = {
+    "short-at-xiaochu": ("工作简报", 36),
+    "example": ("全县冬春季安全生产工作会议简报", 29),
+    "longest-at-18pt": (LONGEST_NAME, 18),
+}
+
+
+@pytest.mark.parametrize("case", list(NAMES))
+def test_name_is_centred_between_the_first_row_and_the_issue_at_any_size(
+    case: str, measure: Callable[..., MeasuredBrief]
+) -> None:
+    """The name's em box halfway between 内部资料 and 第N期; the 报头 stays six rows whatever its size."""
+    text, size = NAMES[case]
+    brief = measure(name=text)
+    mark, name, issue = brief.first.line_with("内部资料"), brief.name, brief.issue
 
     above, below = name.em_top - mark.em_bottom, issue.em_top - name.em_bottom
 
+    assert round(name.size, 2) == size
     assert above > 5
     assert abs(above - below) <= 0.5
+    assert abs(row_of(issue) - 3) <= 0.05
+    assert abs(row_of(brief.text_lines(brief.first)[0]) - 6) <= 0.05
 
 
 def test_issue_number_is_centred_below_the_name(brief: MeasuredBrief) -> None:
