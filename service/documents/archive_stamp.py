@@ -1,8 +1,8 @@
 """归档章 (archive stamp, DA/T 22-2015 7.2): the six values and the type size each cell can hold.
 
-The stamp's cells are 15 × 8 mm. Every value is set in 小五 (9 pt) 仿宋 when all six fit one line at
-that size, else in 六号 (7.5 pt); a value that still does not fit (only 机构（问题） can be that long)
-drops to 小六 (6.5 pt) and wraps onto a second line.
+The stamp's cells are 15 × 8 mm. The values are set in one size, 小五 (9 pt) 仿宋 when they all fit one
+line at that size, else 六号 (7.5 pt); a value too long even for 六号 (only 机构（问题） can be) is left
+out of that choice, set in 小六 (6.5 pt) and wraps onto a second line.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ CELLS = ("fonds_no", "year", "item_no", "organization", "retention", "pages")
 
 def cell_sizes(values: dict[str, str]) -> dict[str, Length]:
     """Each cell's type size: one size for all when possible, smaller for a value that must wrap."""
-    common = fitting_size(values.values(), CELL_ROOM, STAMP_SIZES)
+    one_line = [text for text in values.values() if width(text, STAMP_SIZES[-1]) <= CELL_ROOM]
+    common = fitting_size(one_line, CELL_ROOM, STAMP_SIZES)
     return {key: common if width(text, common) <= CELL_ROOM else WRAPPING_SIZE for key, text in values.items()}
 
 
