@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from schemas.fields import (
     BaseSchema,
     CalendarDate,
+    Choice,
     DateTimeWithOffset,
     Integer,
     Object,
@@ -16,6 +17,7 @@ from schemas.fields import (
     Text,
     TextList,
 )
+from schemas.meeting_notice import DOUBLE_SIDED, PRINTING_MODES
 from service.errors import bilingual
 
 # GB/T 9704-2012 10.3: the 纪要标志 is "XXXXX纪要".
@@ -109,6 +111,14 @@ class MeetingMinutesSchema(BaseSchema):
     cc = TextList(max_items=50, max_length=60, load_default=list, metadata={"description": "抄送机关"})
     printed_by = Text(max_length=50, metadata={"description": "印发机关；默认为编印单位"})
     printed_on = CalendarDate(metadata={"description": "印发日期；默认为成文日期"})
+    printing = Choice(
+        PRINTING_MODES,
+        load_default=DOUBLE_SIDED,
+        metadata={
+            "description": "印刷方式：double-sided=双面印刷（GB/T 9704-2012，版记置于偶数页），"
+            "single-sided=单面印刷（版记置于正文末页）"
+        },
+    )
 
     @validates_schema
     def _check_rules(self, data: dict[str, Any], **_: Any) -> None:

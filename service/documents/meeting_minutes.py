@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from schemas.meeting_minutes import MeetingMinutesSchema
+from schemas.meeting_notice import DOUBLE_SIDED
 from service.documents.kind import DocumentKind
+from service.documents.page_rules import SAME_PAGE, PageRules
 from service.typography.chinese_dates import day_period, format_date
 from service.typography.gbt9704 import issuer_mark_size
 from service.typography.numbering import section_label
@@ -47,6 +49,8 @@ def build_context(data: dict[str, Any]) -> dict[str, Any]:
         "cc": cc_line(data["cc"]) if data["cc"] else "",
         "printed_by": data.get("printed_by") or data["issuer"],
         "printed_on": format_date(data.get("printed_on") or data["date"]) + "印发",
+        # Layout switch, changed by the page rules once the PDF shows where the pages break.
+        "imprint_page": SAME_PAGE,
     }
 
 
@@ -116,4 +120,10 @@ KIND = DocumentKind(
     document_date=lambda data: data["date"],
     subject=lambda data: str(data["meeting"]["topic"]),
     author=lambda data: str(data["issuer"]),
+    # GB/T 9704-2012 7.4, 7.5: the 版记 on an even page when printed double-sided; 10.3: no seal block.
+    page_rules=PageRules(
+        has_imprint=lambda data: True,
+        double_sided=lambda data: data["printing"] == DOUBLE_SIDED,
+        signature=lambda data: None,
+    ),
 )

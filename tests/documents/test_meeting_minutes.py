@@ -65,6 +65,7 @@ def test_head_and_imprint_lines() -> None:
     assert context["cc"] == "县考绩办。"
     assert context["printed_by"] == "青山县人民政府办公室"
     assert context["printed_on"] == "2026年11月27日印发"
+    assert context["imprint_page"] == "same"  # the page rules change it once the PDF shows the pages
 
 
 def test_attendance_lines_carry_label_and_names_in_order() -> None:
@@ -172,9 +173,9 @@ def test_example_renders_every_element_into_the_docx() -> None:
         "第27期",
         "青山县人民政府办公室\t2026年11月27日",
         "（牵头单位：县住建局；配合单位：城关镇人民政府；完成时限：2026年12月31日前）",
-        "出席：县住建局 郑立新，",
-        "请假：县发展改革局 钱伟（公务出差）",
-        "列席：县政府办公室 吴海涛",
+        "出席：\t县住建局 郑立新，",
+        "请假：\t县发展改革局 钱伟（公务出差）",
+        "列席：\t县政府办公室 吴海涛",
         "抄送：县考绩办。",
         "2026年11月27日印发",
     ):
@@ -186,8 +187,10 @@ def test_attendance_label_is_heiti_and_names_fangsong_with_a_hanging_indent() ->
     document = render(minutes_body())
     line = next(p for p in document.paragraphs if p.text.startswith("出席："))
 
-    label, names = [run for run in line.runs if run.text]
+    label, tab, names = [run for run in line.runs if run.text]
     assert label.text == "出席：" and label.font.name == "黑体"
+    assert tab.text == "\t"  # to the stop where wrapped lines start, so justification cannot shift the names
+    assert [stop.position.twips for stop in line.paragraph_format.tab_stops] == [632 + 945]
     assert names.font.name == "仿宋_GB2312"
     indent = line.paragraph_format
     # 左空二字 (632 twips) for the label, wrapped lines after its three 15.75 pt characters (945 twips).
@@ -210,7 +213,7 @@ def test_no_signature_or_seal_is_printed() -> None:
     lines = [p.text for p in document.paragraphs if p.text.strip()]
 
     # The text ends with the attendance lines; the 版记 that follows is a table.
-    assert lines[-1] == "列席：县政府办公室 吴海涛"
+    assert lines[-1] == "列席：\t县政府办公室 吴海涛"
     assert "青山县人民政府办公室" not in lines
 
 

@@ -38,6 +38,7 @@ def test_example_body_validates_as_sent() -> None:
     assert data["date"] == date(2026, 11, 27)
     assert data["decisions"][1]["support_units"] == []
     assert data["attendance"]["observers"] == ["县政府办公室 吴海涛"]
+    assert data["printing"] == "double-sided"  # GB/T 9704-2012 prints on both sides
 
 
 def test_optional_lists_default_to_empty() -> None:
@@ -88,6 +89,8 @@ CASES = [
     pytest.param({"attendance__present": []}, "attendance.present", 422, id="nobody-present"),
     pytest.param({"attendance__absent__0": "钱伟\x00"}, "attendance.absent[0]", 422, id="control-character-in-list"),
     pytest.param({"cc": "县考绩办"}, "cc", 422, id="cc-not-a-list"),
+    pytest.param({"printing": "single-sided"}, None, 200, id="single-sided"),
+    pytest.param({"printing": "duplex"}, "printing", 422, id="unknown-printing"),
     pytest.param({"titel": "错字段"}, "titel", 422, id="unknown-field"),
 ]
 

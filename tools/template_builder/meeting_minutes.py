@@ -25,6 +25,7 @@ from service.rendering.ooxml import (
     tag_paragraph,
 )
 from service.typography.gbt9704 import (
+    BODY_CHAR_SPACING,
     FONT_HEITI,
     FONT_XIAOBIAOSONG,
     HEADER_RULE_WIDTH,
@@ -33,14 +34,16 @@ from service.typography.gbt9704 import (
     RED,
     RULE_BELOW_NUMBER,
     SIZE_2HAO,
+    SIZE_3HAO,
     TEXT_WIDTH,
 )
-from service.typography.units import pt
+from service.typography.units import pt, twips
 from tools.template_builder.common import (
     BASELINE_IN_LINE,
     BODY_EM_BOTTOM,
     CJK_ADVANCE,
     EM_ABOVE_BASELINE,
+    IMPRINT_AFTER_BLANK,
     MARK_LINE_EM,
     PARAGRAPH_INDENT,
     KindTemplates,
@@ -50,6 +53,7 @@ from tools.template_builder.common import (
     body_run,
     conditional,
     exact_paragraph,
+    grid_paragraph,
     half_points,
     imprint,
 )
@@ -63,7 +67,8 @@ ISSUER_ROW = 7
 # the rule's row; a title starts on row 10, two rows below it (GB/T 9704-2012 7.3.1).
 FIRST_ROW_BELOW_RULE = ISSUER_ROW + 2
 
-ATTENDANCE_LABEL = CJK_ADVANCE * 3  # "出席：" in 3号黑体, condensed like the body
+ATTENDANCE_LABEL = CJK_ADVANCE * 3  # "出席：" in 3号黑体, where the names start on every line
+LABEL_CHAR_SPACING = BODY_CHAR_SPACING - pt(0.25)  # see the NOTE in title_and_body()
 SHORT_BLOCK = 3 * 28  # characters: a last decision of up to three lines moves with the attendance lines
 
 
@@ -108,15 +113,27 @@ def head() -> list[etree._Element]:
 
 def title_and_body() -> list[etree._Element]:
     """Optional title, the opening paragraph, the numbered decisions, then 出席/请假/列席 (GB/T 9704-2012 10.3)."""
+    # GB/T 9704-2012 10.3: 左空二字, the label and its colon, wrapped lines aligned after the colon. The
+    # names follow a tab to a stop at the hanging indent, so that justification, which stretches only the
+    # text after the last tab, moves neither the label nor the first name off the wrapped lines' edge.
+    # NOTE: LibreOffice sends a tab that starts on its stop (or a hair past it) on to the next stop; the
+    # label is set 0.25 pt a character tighter than the body (0.75 pt in all, invisible), so it ends
+    # just before the stop.
+    names_start = PARAGRAPH_INDENT + ATTENDANCE_LABEL
     attendance = paragraph(
         paragraph_properties(
-            keep_next=Expr("0 if loop.last else 1"),
+            # The lines are kept together when short. NOTE: LibreOffice moves a kept paragraph whole, so a
+            # long 出席 list is left free to run on to the next page rather than leave this one half empty.
+            keep_next=Expr(f"0 if loop.last or (line.label ~ line.names) | length > {SHORT_BLOCK} else 1"),
+            tabs=[TabStop(names_start)],
+            # One blank row below the body, as space before the first line: LibreOffice drops it at the
+            # top of a page, where a blank paragraph would leave an empty first row.
             line_spacing=spacing(before=Expr(f"{LINE_PITCH.twips} if loop.first else 0")),
-            # GB/T 9704-2012 10.3: 左空二字, the label and its colon, wrapped lines aligned after the colon.
-            indent=indentation(left=PARAGRAPH_INDENT + ATTENDANCE_LABEL, hanging=ATTENDANCE_LABEL),
+            indent=indentation(left=names_start, hanging=ATTENDANCE_LABEL),
             align="both",
         ),
-        body_run("{{ line.label }}", FONT_HEITI),
+        run("{{ line.label }}", run_properties(FONT_HEITI, SIZE_3HAO, character_spacing=LABEL_CHAR_SPACING)),
+        tab_run(),
         body_run("{{ line.names }}"),
     )
     return [
@@ -136,21 +153,38 @@ def title_and_body() -> list[etree._Element]:
             keep_next=Expr(f"1 if loop.last and (block.hei ~ block.text) | length <= {SHORT_BLOCK} else 0"),
         ),
         tag_paragraph("{%p endfor %}"),
-        # GB/T 9704-2012 10.3: one blank row below the body, then 出席, 请假, 列席, kept together.
+        # GB/T 9704-2012 10.3: one blank row below the body, then 出席, 请假, 列席.
         tag_paragraph("{%p for line in attendance %}"),
         attendance,
         tag_paragraph("{%p endfor %}"),
     ]
 
 
+def imprint_page_breaks() -> tuple[list[etree._Element], etree._Element]:
+    """What puts the 版记 on a page of its own, or after a blank page (service/documents/page_rules.py).
+
+    The same as the notice's (tools/template_builder/meeting_notice.py): returns the elements and the
+    paragraph that becomes the body's last (section break) paragraph. Both paragraphs before the page
+    break are 1 pt high, so they never push a full page over.
+    """
+    section_break = exact_paragraph(line=twips(20))
+    elements = [
+        *conditional(IMPRINT_AFTER_BLANK, section_break, exact_paragraph(line=twips(20))),
+        *conditional("imprint_page != 'same'", grid_paragraph(align="left", page_break_before=True)),
+    ]
+    return elements, section_break
+
+
 def build(variant: str) -> bytes:
     """The template as DOCX bytes, deterministic; 纪要 have one layout."""
     del variant
+    breaks, section_break = imprint_page_breaks()
     return assemble(
         # GB/T 9704-2012 10.3: no 发文机关署名 and no seal; the 版记 as for 文件格式 (7.4).
-        [*head(), *title_and_body(), *imprint(letter=False)],
+        [*head(), *title_and_body(), *breaks, *imprint(letter=False)],
         title="会议纪要模板（纪要格式）",
         subject="GB/T 9704-2012 会议纪要",
+        imprint_break=section_break,
     )
 
 
@@ -178,6 +212,11 @@ VARIABLES: dict[str, dict[str, str]] = {
     "cc": {"type": "str", "meaning": '抄送机关, names joined and ending in "。", or ""'},
     "printed_by": {"type": "str", "meaning": "印发机关"},
     "printed_on": {"type": "str", "meaning": '印发日期 + 印发, e.g. "2026年11月27日印发"'},
+    "imprint_page": {
+        "type": "str",
+        "meaning": '"same" (版记 at the foot of the last page of text), "new" (on a page of its own) or '
+        '"after_blank" (after a blank page; neither page numbered); chosen by the PDF page rules',
+    },
 }
 
 
