@@ -208,6 +208,7 @@ def big_box(items: int = 300) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Rendered:
     body: dict[str, Any]
+    pdf: bytes
     pages: list[PdfPage]
     fonts: list[EmbeddedFont]
     seconds: float
@@ -247,7 +248,7 @@ def render_box(conversion_pool: ConversionPool, rendered_boxes: dict[str, Render
             start = time.perf_counter()
             pdf = render_document(catalog, "archive-cover", body, OutputFormat.PDF, conversion_pool).content
             seconds = time.perf_counter() - start
-            rendered_boxes[name] = Rendered(body, read_pages(pdf), embedded_fonts(pdf), seconds)
+            rendered_boxes[name] = Rendered(body, pdf, read_pages(pdf), embedded_fonts(pdf), seconds)
         return rendered_boxes[name]
 
     return render
@@ -299,6 +300,13 @@ def test_every_embedded_font_is_a_mapped_open_font(any_box: Rendered) -> None:
     assert fonts
     assert all(font.embedded for font in fonts), fonts
     assert all(MAPPED_FONTS.match(font.name) for font in fonts), fonts
+
+
+def test_same_body_gives_identical_pdf_bytes(conversion_pool: ConversionPool, example: Rendered) -> None:
+    catalog = TemplateCatalog(Settings().templates_dir)
+    again = render_document(catalog, "archive-cover", example.body, OutputFormat.PDF, conversion_pool)
+
+    assert again.content == example.pdf
 
 
 # -- cover ----------------------------------------------------------------------------------------------------

@@ -243,3 +243,10 @@ def test_stamp_overlays_the_top_right_of_an_a4_page(stamp: Stamp) -> None:
     assert min(g.x0 for g in stamped.glyphs) > 210 - 20 - WIDTH
     assert max(bar.x1 for bar in stamped.bars) == pytest.approx(210 - 20, abs=0.1)
     assert min(bar.top for bar in stamped.bars) == pytest.approx(10, abs=0.1)
+
+
+def test_same_body_gives_identical_pdf_bytes(conversion_pool: ConversionPool, stamp: Stamp) -> None:
+    catalog = TemplateCatalog(Settings().templates_dir)
+    again = render_document(catalog, "archive-stamp", load_example("archive-stamp"), OutputFormat.PDF, conversion_pool)
+
+    assert again.content == stamp.pdf
