@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask
 
 from service.config import Settings
-from service.documents.pipeline import Converter
+
+if TYPE_CHECKING:
+    # Only for the annotation: importing the pipeline here would make `import schemas.x` circular
+    # (schemas.fields → service.errors → service → pipeline → schemas.fields).
+    from service.documents.pipeline import Converter
 
 
 def create_app(settings: Settings | None = None, *, converter: Converter | None = None) -> Flask:
