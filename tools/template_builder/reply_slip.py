@@ -9,10 +9,11 @@ from __future__ import annotations
 from lxml import etree
 
 from service.rendering import ooxml
-from service.rendering.ooxml import TableBorders, TabStop, run, run_properties, tag_paragraph, tag_row
-from service.typography.gbt9704 import FONT_XIAOBIAOSONG, LINE_PITCH, SIZE_2HAO, TEXT_WIDTH
+from service.rendering.ooxml import Expr, TableBorders, TabStop, run, run_properties, tag_paragraph, tag_row
+from service.typography.gbt9704 import FONT_XIAOBIAOSONG, LINE_PITCH, SIZE_2HAO, SIZE_3HAO, TEXT_WIDTH
 from tools.template_builder.common import (
     CJK_ADVANCE,
+    MARK_LINE_EM,
     KindTemplates,
     assemble,
     blank_line,
@@ -24,16 +25,36 @@ from tools.template_builder.common import (
 )
 from tools.template_builder.meeting_notice import SLIP_COLUMNS, SLIP_RULE
 
+# Text in the data cells: exact lines of 1.5 em (ADR 0002: big enough that LibreOffice clips no glyph).
+CELL_LINE = SIZE_3HAO * MARK_LINE_EM
 # The notice's column labels and the context's cell keys (service/documents/reply_slip.py CELLS). A label
 # the notice adds or renames fails the build here, rather than printing an empty column.
 CELL_KEYS = {"姓名": "name", "性别": "gender", "单位及职务": "unit_title", "联系电话": "phone", "备注": "remarks"}
 
 
+def cell_paragraph(*runs: etree._Element) -> etree._Element:
+    """A data cell's text, centred on exact 1.5 em lines; in the last row, kept with the paragraph after the table.
+
+    So the instructions never open a page alone: the last row goes over with them. NOTE: LibreOffice 7.4
+    honours this only while the table is on its first page; a table that ends at the foot of a later page
+    can leave the instructions alone on the next (docs/decisions/0010). Word keeps the row on every page.
+    """
+    return ooxml.paragraph(
+        ooxml.paragraph_properties(
+            keep_next=Expr("1 if loop.last else 0"),
+            snap_to_grid=False,
+            line_spacing=ooxml.spacing(line=CELL_LINE, rule="exact"),
+            align="center",
+        ),
+        *runs,
+    )
+
+
 def slip_table() -> etree._Element:
     """The notice's form: header repeated on every page, rows never split, each at least one grid row.
 
-    A prefilled cell sets its text on exact grid rows like the header, so a wrapped value grows its row by
-    whole rows; a blank row stays one row (10.21 mm) tall, room to write by hand.
+    A row is at least one grid row (10.21 mm, room to write by hand); a prefilled value sets on exact lines
+    of 1.5 em centred in it, so a value that wraps grows its row to 2 × 8.47 mm rather than two grid rows.
     """
     columns = [width for _, width in SLIP_COLUMNS]
     header_cells = [
@@ -43,7 +64,7 @@ def slip_table() -> etree._Element:
     cells = [
         ooxml.table_cell(
             width,
-            [exact_paragraph(body_run(f"{{{{ row.{CELL_KEYS[label]} }}}}"), align="center")],
+            [cell_paragraph(body_run(f"{{{{ row.{CELL_KEYS[label]} }}}}"))],
             vertical_align="center",
         )
         for label, width in SLIP_COLUMNS

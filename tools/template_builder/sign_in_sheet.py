@@ -11,10 +11,9 @@ from lxml import etree
 
 from service.rendering import ooxml
 from service.rendering.ooxml import TableBorders, run, run_properties, tag_paragraph, tag_row
-from service.typography.gbt9704 import FONT_HEITI, FONT_XIAOBIAOSONG, LINE_PITCH, SIZE_2HAO, SIZE_3HAO, TEXT_WIDTH
+from service.typography.gbt9704 import FONT_HEITI, FONT_XIAOBIAOSONG, LINE_PITCH, SIZE_2HAO, TEXT_WIDTH
 from service.typography.units import Length, mm, twips
 from tools.template_builder.common import (
-    MARK_LINE_EM,
     KindTemplates,
     assemble,
     blank_line,
@@ -23,6 +22,7 @@ from tools.template_builder.common import (
     grid_paragraph,
 )
 from tools.template_builder.meeting_notice import SLIP_RULE
+from tools.template_builder.reply_slip import CELL_LINE
 
 # Column label, width, the row's key ("" = left blank to sign). 3号 condensed sets 5.56 mm a character:
 # 单位 holds 9 (县自然资源和规划局), 姓名 4, 职务 5 (安监站站长) on one line; 签到 keeps 38 mm for a
@@ -39,12 +39,11 @@ COLUMNS = (
 # those rules overflow the 12756-twip 版心 by 2 twips, so a page would hold one row less. One twip off each
 # row (0.02 mm) makes room for them.
 ROW_HEIGHT = LINE_PITCH - twips(1)
-# Text in the cells: exact lines of 1.5 em (as ADR 0002 for big glyphs: no clipping in LibreOffice),
-# centred in the row; a wrapped unit grows its row by 8.5 mm rather than a whole grid row.
-CELL_LINE = SIZE_3HAO * MARK_LINE_EM
 
 
 def cell(width: Length, content: etree._Element | None) -> etree._Element:
+    """A centred cell; its text on exact 1.5 em lines as on the reply slip, so a wrapped unit grows its row to
+    2 × 8.47 mm rather than two grid rows."""
     runs = [content] if content is not None else []
     paragraph = exact_paragraph(*runs, line=CELL_LINE, align="center")
     return ooxml.table_cell(width, [paragraph], vertical_align="center")
