@@ -37,17 +37,22 @@ from service.typography.units import Length, mm, pt, twips
 
 # --- the form's geometry (the template builder draws it from these numbers) ------------------------------
 
-LABEL_WIDTH = mm(36)  # decision: the widest one-line label, 文稿传出时间, is 6 × 15.75 pt = 33.3 mm
-VALUE_WIDTH = TEXT_WIDTH - LABEL_WIDTH
-CELL_PADDING = mm(1.5)  # decision: values start 1.5 mm inside the rule on either side
+FRAME_RULE = pt(0.75)  # decision: the outer frame a little heavier, as printed forms have it
+ROW_RULE = pt(0.5)  # decision: inner rules 0.5 pt, as the notice's reply slip
+# NOTE: LibreOffice draws the frame's left rule inside the table's left edge and its right rule straddling
+# the right edge, so a table of the 版心's width sticks out 0.26 mm on the right; the form is one frame
+# narrower, and its rules run from 28.0 to 184.0 mm.
+FORM_WIDTH = TEXT_WIDTH - FRAME_RULE
+# decision: the widest one-line label, 文稿传出时间, sets in 6 × 15.75 pt = 33.3 mm of the 35.7 mm column.
+LABEL_WIDTH = mm(36) - FRAME_RULE
+VALUE_WIDTH = FORM_WIDTH - LABEL_WIDTH  # 120 mm
+CELL_PADDING = mm(1.2)  # decision: values start 1.2 mm inside the rules, so that a line holds 21 characters
 # A line of text in a cell: exact, 1.267 em, so that the em box sits in the middle of the line (LibreOffice
 # puts the baseline 0.8 L below the line's top, the em box 0.88 em over and 0.12 em under it:
 # 0.8 L − 0.38 em = L / 2 gives L = 1.267 em = 20.27 pt at 3号).
 CELL_LINE = twips(405)
 # Above and below a cell's lines, so that a one-line row is exactly one grid row (579 twips).
 ROW_PADDING = (LINE_PITCH - CELL_LINE) / 2
-ROW_RULE = pt(0.5)  # decision: inner rules 0.5 pt, as the notice's reply slip
-FRAME_RULE = pt(0.75)  # decision: the outer frame a little heavier, as printed forms have it
 # A DOCX body must end in a paragraph: under the full-height form, an exact 2-twip one.
 END_PARAGRAPH_LINE = twips(2)
 # NOTE: measured in LibreOffice 7.4: it adds the outer halves of the frame's top and bottom rules to the
@@ -58,8 +63,11 @@ TABLE_ALLOWANCE = FRAME_RULE + twips(22)
 
 ADVANCE = SIZE_3HAO + BODY_CHAR_SPACING  # one character cell of 3号 text as LibreOffice sets it (15.75 pt)
 NOTE_NUMBER = (SIZE_3HAO / 2 + BODY_CHAR_SPACING) * 2  # "1." in half-width characters (15.5 pt)
-VALUE_CHARS = math.floor((VALUE_WIDTH - CELL_PADDING * 2).pt / ADVANCE.pt)  # 21
-LABEL_CHARS = math.floor(LABEL_WIDTH.pt / ADVANCE.pt)  # 6
+# NOTE: LibreOffice takes the rules' widths off a cell's text width too (measured: a line of 21 characters
+# broke with 1.5 mm paddings); counting both sides at the frame's width errs on the safe side.
+CELL_RULES = FRAME_RULE * 2
+VALUE_CHARS = math.floor((VALUE_WIDTH - CELL_PADDING * 2 - CELL_RULES).pt / ADVANCE.pt)  # 21 (331.9 pt)
+LABEL_CHARS = math.floor((LABEL_WIDTH - CELL_RULES).pt / ADVANCE.pt)  # 6
 NOTE_CHARS = VALUE_CHARS - 1  # after the "1." the notes' hanging indent keeps
 
 # Row keys in the form's order, with the label each prints in its first column.
@@ -76,7 +84,6 @@ LABELS: dict[str, str] = {
 }
 SIGNATURE = "单位负责人署名并加盖公章："
 SIGNATURE_DATE = "年　　月　　日"
-SIGNATURE_LINES = 2
 # Decision: below seven lines (about 50 mm with the signature) a unit has no room to write its opinion.
 MIN_FEEDBACK_LINES = 7
 ISSUER_ROWS = 1  # the issuer's line under the title (28 characters at most: one row)
@@ -94,6 +101,42 @@ _PIECES = re.compile(r"[!-~]+| +|.", re.DOTALL)
 AUTOSPACE = 0.25
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _LATIN = re.compile(r"[A-Za-z0-9]")
+
+
+# FandolFang's ASCII advances (em), measured in LibreOffice's PDF at 3号 and rounded up into classes; a
+# half-width digit is 0.5 em, but Latin letters run from 0.28 (i, l) to 1.02 (W).
+_ASCII_EM = {
+    **dict.fromkeys(".:,;!'[]|", 0.28),
+    **dict.fromkeys(" -jfil", 0.34),
+    **dict.fromkeys("srt()I", 0.4),
+    **dict.fromkeys('0123456789goa/*$\\"`{}?zce', 0.5),
+    **dict.fromkeys("bdhnpuSkqvxyJ", 0.57),
+    **dict.fromkeys("LZ~^", 0.62),
+    **dict.fromkeys("EPF", 0.68),
+    **dict.fromkeys("AHNUVXYRwCTB", 0.74),
+    **dict.fromkeys("GOQ@_+=<>KD&", 0.78),
+    **dict.fromkeys("m#%", 0.84),
+    "M": 0.91,
+    "W": 1.02,
+}
+
+
+def set_width(text: str) -> float:
+    """The width of `text` in 3号仿宋 as LibreOffice sets it, in 字 (15.75 pt), erring on the wide side.
+
+    ASCII from FandolFang's measured advances; anything else full-width, except what text_metrics counts
+    as zero (combining marks, joiners) — a narrow non-ASCII letter may come from a fallback font, so it too
+    counts a whole 字. Add the space LibreOffice puts between Han and Latin characters.
+    """
+    total = 0.0
+    for character in text:
+        if character in _ASCII_EM:
+            total += _ASCII_EM[character]
+        elif character.isascii():
+            total += 1.0
+        else:
+            total += min(width_in_chars(character) * 2, 1.0)
+    return total + sum(_autospace(a, b) for a, b in itertools.pairwise(text))
 
 
 def _autospace(before: str, after: str) -> float:
@@ -127,8 +170,7 @@ def count_lines(text: str, capacity: float) -> int:
     previous = ""
     for atom in atoms:
         # The space between this atom and the one before counts with this one (conservative at a break).
-        width = width_in_chars(atom) + _autospace(previous[-1:], atom[:1])
-        width += sum(_autospace(a, b) for a, b in itertools.pairwise(atom))
+        width = set_width(atom) + _autospace(previous[-1:], atom[:1])
         previous = atom
         if atom.isspace():
             used = min(used + width, capacity)  # a space at a line's end takes no room on the next

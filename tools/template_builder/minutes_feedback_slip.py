@@ -14,6 +14,7 @@ from service.documents.minutes_feedback_slip import (
     CELL_LINE,
     CELL_PADDING,
     END_PARAGRAPH_LINE,
+    FORM_WIDTH,
     FRAME_RULE,
     LABEL_WIDTH,
     LABELS,
@@ -36,7 +37,7 @@ from service.rendering.ooxml import (
     spacing,
     tag_paragraph,
 )
-from service.typography.gbt9704 import FONT_KAITI, FONT_XIAOBIAOSONG, SIZE_2HAO, TEXT_WIDTH
+from service.typography.gbt9704 import FONT_KAITI, FONT_XIAOBIAOSONG, SIZE_2HAO
 from service.typography.units import Length, twips
 from tools.template_builder.common import (
     CJK_ADVANCE,
@@ -136,7 +137,7 @@ def form() -> etree._Element:
     borders = TableBorders(
         top=FRAME, bottom=FRAME, left=FRAME, right=FRAME, inside_horizontal=RULE, inside_vertical=RULE
     )
-    return ooxml.table(ooxml.table_properties(TEXT_WIDTH, borders=borders), [LABEL_WIDTH, VALUE_WIDTH], rows)
+    return ooxml.table(ooxml.table_properties(FORM_WIDTH, borders=borders), [LABEL_WIDTH, VALUE_WIDTH], rows)
 
 
 def build(_variant: str) -> bytes:
