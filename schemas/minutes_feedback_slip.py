@@ -7,6 +7,7 @@ the official calendar (service.typography.workdays), never typed by the clerk.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 from typing import Any
 
@@ -97,11 +98,21 @@ class MinutesFeedbackSlipSchema(BaseSchema):
     @validates_schema
     def _check_rules(self, data: dict[str, Any], **_: Any) -> None:
         errors: dict[str, list[str]] = {}
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for index, unit in enumerate(data.get("units", [])):
-            if unit in seen:
-                errors[f"units[{index}]"] = [bilingual(f"参会单位“{unit}”重复", f"The unit {unit!r} is listed twice.")]
-            seen.add(unit)
+            # Each unit names a file in the ZIP: two names that read the same as file names would be one.
+            key = _file_name_key(unit)
+            if key in seen:
+                message = (
+                    bilingual(f"参会单位“{unit}”重复", f"The unit {unit!r} is listed twice.")
+                    if seen[key] == unit
+                    else bilingual(
+                        f"参会单位“{unit}”与“{seen[key]}”作文件名时相同，请区分",
+                        f"The units {unit!r} and {seen[key]!r} give the same file name.",
+                    )
+                )
+                errors[f"units[{index}]"] = [message]
+            seen.setdefault(key, unit)
         if "sent_at" in data and "reply_within_workdays" in data:
             try:
                 reply_deadline(data)
@@ -114,6 +125,14 @@ class MinutesFeedbackSlipSchema(BaseSchema):
     def _compute_deadline(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         data["reply_by"] = reply_deadline(data)
         return data
+
+
+# The characters service.documents.pipeline.download_name replaces with "_" in file names.
+_UNSAFE_IN_FILENAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def _file_name_key(unit: str) -> str:
+    return _UNSAFE_IN_FILENAMES.sub("_", unit).strip(" .")
 
 
 def reply_deadline(data: dict[str, Any]) -> datetime:

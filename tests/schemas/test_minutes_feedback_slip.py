@@ -101,6 +101,7 @@ INVALID_BODIES = [
     pytest.param({"units": "县住建局"}, "units", 422, id="units-not-a-list"),
     pytest.param({"units": ["县" * 31]}, "units[0]", 422, id="unit-too-long"),
     pytest.param({"units": ["县住建局", "县住建局"]}, "units[1]", 422, id="unit-twice"),
+    pytest.param({"units": ["督查室/信访局", "督查室_信访局"]}, "units[1]", 422, id="units-with-one-file-name"),
     pytest.param({"units": [f"单位{n}" for n in range(51)]}, "units", 422, id="too-many-units"),
     pytest.param({"drafter": None}, "drafter", 422, id="drafter-missing"),
     pytest.param({"drafter__phone": None}, "drafter.phone", 422, id="drafter-phone-missing"),
