@@ -117,7 +117,8 @@ def test_without_section_the_reply_goes_to_the_issuer() -> None:
         pytest.param("研" * 21 + "。", VALUE_CHARS, 2, id="stop-takes-its-character-along"),
         pytest.param("研" * 20 + "（" + "研" * 21, VALUE_CHARS, 3, id="opening-bracket-moves-down"),
         pytest.param("研究县城老旧小区改造2027年实施计划有关事项", VALUE_CHARS, 2, id="digits-add-autospace"),
-        pytest.param("研" * 15 + " abcdefghijkl", VALUE_CHARS, 2, id="latin-word-moves-whole"),
+        # Character by character this would fill two lines (41.6 字); the word moves whole and takes a third.
+        pytest.param("研" * 20 + " abcdefgh" + "研" * 17, VALUE_CHARS, 3, id="latin-word-moves-whole"),
         pytest.param("a" * 100, VALUE_CHARS, 3, id="long-word-breaks-anywhere"),
         pytest.param("主任、副主任审核", LABEL_CHARS, 2, id="label-wraps-after-six"),
         pytest.param("文稿传出时间", LABEL_CHARS, 1, id="six-character-label"),
