@@ -19,10 +19,16 @@ from service.errors import ConfigurationError, UnknownDocumentKindError, bilingu
 EXAMPLES_DIR = PROJECT_ROOT / "schemas" / "examples"
 
 
+# The package's own machinery; the pipeline imports this module, so importing it from here would be circular.
+_NOT_KINDS = frozenset({"kind", "kinds", "page_rules", "pipeline", "validation"})
+
+
 def _discover() -> dict[str, DocumentKind]:
     # Discovered rather than listed, so adding a kind is adding its module (and its schema and template).
     found: dict[str, DocumentKind] = {}
     for module_info in pkgutil.iter_modules(service.documents.__path__):
+        if module_info.name in _NOT_KINDS:
+            continue
         module = importlib.import_module(f"{service.documents.__name__}.{module_info.name}")
         kind = getattr(module, "KIND", None)
         if isinstance(kind, DocumentKind):
