@@ -76,6 +76,8 @@ EXAMPLE_CONTEXT: dict[str, Any] = {
     "cc": "县委办公室，县人大常委会办公室，县政协办公室。",
     "printed_by": "青山县人民政府办公室",
     "printed_on": "2026年11月25日印发",
+    "keep_last_block": False,
+    "imprint_page": "same",
 }
 
 NoticeContext = Callable[..., dict[str, Any]]

@@ -45,6 +45,8 @@ def run_texts(rendered: Rendered) -> list[str]:
     return ["".join(t.text or "" for t in xpath(r, "w:t")) for part in parts for r in part.iter(w("r"))]
 
 
+# Strings that choose a template or a layout rather than print.
+SWITCHES = ("format", "imprint_page")
 CASES = {
     "markup-and-template-syntax": lambda path: f"{NASTY}[{path}]",
     "20000-characters": lambda path: f"[{path}]" + (NASTY * 800)[:20000],
@@ -55,8 +57,8 @@ CASES = {
 @pytest.mark.parametrize("make", CASES.values(), ids=CASES.keys())
 def test_every_string_field_comes_out_exactly_as_sent(fmt: str, make: Any, notice_context: NoticeContext):
     base = notice_context(format=fmt)
-    fields = [p for p in string_paths(base) if p != "format"]
-    context = replace_strings(base, lambda path: base["format"] if path == "format" else make(path))
+    fields = [p for p in string_paths(base) if p not in SWITCHES]
+    context = replace_strings(base, lambda path: base[path] if path in SWITCHES else make(path))
     data = render_docx(template_for(context), context, PROPERTIES)
 
     docx.Document(io.BytesIO(data))  # python-docx opens it
