@@ -6,22 +6,14 @@ from typing import Any
 
 from marshmallow import post_load
 
-from schemas.archive_cover import MAX_ITEM_NO, RetentionField
-from schemas.fields import BaseSchema, FieldCorrection, Integer, Pattern, Text, located
+from schemas.archive_cover import MAX_ITEM_NO
+from schemas.fields import BaseSchema, FieldCorrection, FondsNumber, Integer, RetentionField, Text, located
 
 
 class ArchiveStampSchema(BaseSchema):
     """归档章: 全宗号, 年度, 件号 / 机构（问题）, 保管期限, 页数, in a 45 × 16 mm grid of six cells."""
 
-    fonds_no = Pattern(
-        r"^[0-9A-Za-z]*$",
-        hint_zh="全宗号应为字母和数字，如J012；尚未编定时留空",
-        hint_en="The fonds number is letters and digits, e.g. J012; leave it empty until assigned.",
-        max_length=10,
-        allow_empty=True,
-        load_default="",
-        metadata={"description": "全宗号，如J012；尚未编定时留空"},
-    )
+    fonds_no = FondsNumber(metadata={"description": "全宗号，如J012；尚未编定时留空"})
     year = Integer(required=True, minimum=1900, maximum=2100, metadata={"description": "年度（4位）"})
     item_no = Integer(
         required=True, minimum=1, maximum=MAX_ITEM_NO, metadata={"description": "件号（1至9999，印作4位，如0041）"}

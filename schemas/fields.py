@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from service.errors import bilingual
 from service.typography.doc_numbers import Correction, DocNumber, DocNumberError, parse_doc_number
+from service.typography.gbt9704 import SECRECY_LEVELS
 
 
 class BaseSchema(Schema):
@@ -108,6 +109,28 @@ class Object(fields.Nested):
     }
 
 
+class ObjectList(fields.List):
+    """An ordered list of JSON objects, each loaded with `schema`, with a bound on its length."""
+
+    default_error_messages = {  # noqa: RUF012
+        **_COMMON_MESSAGES,
+        "invalid": bilingual("应为列表", "Not a valid list."),
+    }
+
+    def __init__(self, schema: type[Schema], *, max_items: int, min_items: int = 0, **kwargs: Any) -> None:
+        super().__init__(Object(schema), **kwargs)
+        self.validators.insert(
+            0,
+            validate.Length(
+                min=min_items,
+                max=max_items,
+                error=bilingual(
+                    f"应有{min_items}至{max_items}项", f"Must have between {min_items} and {max_items} items."
+                ),
+            ),
+        )
+
+
 class Boolean(fields.Boolean):
     default_error_messages = {  # noqa: RUF012
         **_COMMON_MESSAGES,
@@ -134,6 +157,19 @@ class Integer(fields.Integer):
                 max=maximum,
                 error=bilingual(f"应在{minimum}至{maximum}之间", f"Must be between {minimum} and {maximum}."),
             ),
+        )
+
+
+class ChoiceInteger(Integer):
+    """An integer from a short fixed list (e.g. the spine widths)."""
+
+    def __init__(self, choices: tuple[int, ...], **kwargs: Any) -> None:
+        super().__init__(minimum=min(choices), maximum=max(choices), **kwargs)
+        listing = "、".join(str(c) for c in choices)
+        self.validators.append(
+            validate.OneOf(
+                choices, error=bilingual(f"应为以下之一：{listing}", f"Must be one of: {', '.join(map(str, choices))}.")
+            )
         )
 
 
@@ -224,6 +260,155 @@ class PhoneNumber(Pattern):
             max_length=32,
             **kwargs,
         )
+
+
+# --- 密级, 印刷方式 (GB/T 9704-2012) ---------------------------------------------------------------------
+
+# 机密★1年 (GB/T 9704-2012 7.2.2: level, ★, period in Arabic digits); the period is optional.
+_SECRECY = re.compile(r"^(秘密|机密|绝密)(?:★([1-9][0-9]{0,2}(?:年|个月|天)|长期))?$")
+_STAR_SLIPS = re.compile(r"\s*[*＊☆✩✭✮✯]\s*|\s*★\s*")
+
+
+class Secrecy:
+    """密级和保密期限, e.g. 机密★1年, with any slip that was corrected on the way in."""
+
+    def __init__(self, text: str, corrections: list[Correction]) -> None:
+        self.text = text
+        self.corrections = corrections
+
+
+class SecrecyField(Text):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=12, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Secrecy:  # type: ignore[override]
+        text = super()._deserialize(value, attr, data, **kwargs)
+        fixed = _STAR_SLIPS.sub("★", text).replace(" ", "")
+        if not _SECRECY.match(fixed):
+            raise ValidationError(
+                bilingual(
+                    f"密级应为{'、'.join(SECRECY_LEVELS)}之一，可加保密期限，期限用阿拉伯数字，如“机密★1年”",
+                    "Secrecy is 秘密, 机密 or 绝密, optionally with a period in Arabic digits, e.g. 机密★1年.",
+                )
+            )
+        corrections = []
+        if fixed != text:
+            corrections.append(
+                Correction(
+                    text,
+                    fixed,
+                    bilingual("密级与保密期限之间应使用“★”", "The level and period are joined by ★."),
+                )
+            )
+        return Secrecy(fixed, corrections)
+
+
+# GB/T 9704-2012 prints on both sides; offices that print single-sided keep the 版记 on the text's last page.
+DOUBLE_SIDED = "double-sided"
+PRINTING_MODES = (DOUBLE_SIDED, "single-sided")
+
+
+class PrintingChoice(Choice):
+    """印刷方式: where the page rules put the 版记 (double-sided by default)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("load_default", DOUBLE_SIDED)
+        kwargs.setdefault(
+            "metadata",
+            {
+                "description": "印刷方式：double-sided=双面印刷（GB/T 9704-2012，版记置于偶数页），"
+                "single-sided=单面印刷（版记置于正文末页）"
+            },
+        )
+        super().__init__(PRINTING_MODES, **kwargs)
+
+
+# --- 全宗号, 保管期限 (DA/T 22-2015) -----------------------------------------------------------------------
+
+
+class FondsNumber(Pattern):
+    """全宗号: letters and digits, e.g. J012; empty until the archive assigns one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            r"^[0-9A-Za-z]*$",
+            hint_zh="全宗号应为字母和数字，如J012；尚未编定时留空",
+            hint_en="The fonds number is letters and digits, e.g. J012; leave it empty until assigned.",
+            max_length=10,
+            allow_empty=True,
+            load_default="",
+            **kwargs,
+        )
+
+
+# 国家档案局令第8号 (2006): the three retention periods of 文书档案; 长期/短期 were abolished then.
+RETENTION_PERIODS = ("永久", "定期30年", "定期10年")
+# What clerks type instead: the codes of 档号 practice (Y / D30 / D10) and the bare periods.
+_RETENTION_SLIPS = {
+    "Y": "永久",
+    "y": "永久",
+    "D30": "定期30年",
+    "d30": "定期30年",
+    "D10": "定期10年",
+    "d10": "定期10年",
+    "30年": "定期30年",
+    "10年": "定期10年",
+    "30": "定期30年",
+    "10": "定期10年",
+    "定期三十年": "定期30年",
+    "定期十年": "定期10年",
+}
+_ABOLISHED_RETENTION = ("长期", "短期")
+
+
+class Retention:
+    """保管期限 as printed (永久, 定期30年, 定期10年), with the slip that was corrected on the way in."""
+
+    def __init__(self, text: str, corrections: list[Correction]) -> None:
+        self.text = text
+        self.corrections = corrections
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RetentionField(Text):
+    """保管期限: one of RETENTION_PERIODS; the codes Y / D30 / D10 and bare "30年" are corrected."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=10, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Retention:  # type: ignore[override]
+        text = super()._deserialize(value, attr, data, **kwargs)
+        compact = text.replace(" ", "").replace("\u3000", "")
+        if compact in RETENTION_PERIODS:
+            corrections = [] if compact == text else [_retention_correction(text, compact)]
+            return Retention(compact, corrections)
+        if compact in _RETENTION_SLIPS:
+            fixed = _RETENTION_SLIPS[compact]
+            return Retention(fixed, [_retention_correction(text, fixed)])
+        listing = "、".join(RETENTION_PERIODS)
+        if compact in _ABOLISHED_RETENTION:
+            raise ValidationError(
+                bilingual(
+                    f"“{compact}”自2006年起已不再使用，保管期限应为{listing}之一",
+                    f"{compact} was abolished in 2006; the period is one of {', '.join(RETENTION_PERIODS)}.",
+                )
+            )
+        raise ValidationError(
+            bilingual(f"保管期限应为{listing}之一", f"The retention period is one of {', '.join(RETENTION_PERIODS)}.")
+        )
+
+
+def _retention_correction(original: str, corrected: str) -> Correction:
+    return Correction(
+        original,
+        corrected,
+        bilingual(f"保管期限应写作“{corrected}”", f"The retention period is written {corrected}."),
+    )
+
+
+# --- 发文字号 ---------------------------------------------------------------------------------------------
 
 
 class AllocationRequest:

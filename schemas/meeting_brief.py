@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, post_load, validates_schema
 
 from schemas.fields import (
     BaseSchema,
@@ -13,12 +13,14 @@ from schemas.fields import (
     FieldCorrection,
     Integer,
     Object,
+    ObjectList,
     Pattern,
+    Secrecy,
+    SecrecyField,
     Text,
     TextList,
     located,
 )
-from schemas.meeting_notice import Secrecy, SecrecyField
 from service.errors import bilingual
 from service.typography.gbt9704 import COPY_NUMBER_DIGITS, SECRECY_LEVELS
 
@@ -29,30 +31,6 @@ INTERNAL = "内部资料"
 NAME_MAX_CHARS = 24
 # Decision: 编印单位 and the date share one line; 18 字 + a gap + the longest date (7 字) fit 28.
 EDITOR_MAX_CHARS = 18
-
-
-class ObjectList(fields.List):
-    """An ordered list of JSON objects with a bound on its length (bilingual messages)."""
-
-    default_error_messages = {  # noqa: RUF012 - marshmallow reads this class attribute
-        "required": bilingual("缺少必填字段", "Missing data for required field."),
-        "null": bilingual("不能为null", "Field may not be null."),
-        "validator_failed": bilingual("取值无效", "Invalid value."),
-        "invalid": bilingual("应为列表", "Not a valid list."),
-    }
-
-    def __init__(self, nested: type[BaseSchema], *, min_items: int, max_items: int, **kwargs: Any) -> None:
-        super().__init__(Object(nested), **kwargs)
-        self.validators.insert(
-            0,
-            validate.Length(
-                min=min_items,
-                max=max_items,
-                error=bilingual(
-                    f"应有{min_items}至{max_items}项", f"Must have between {min_items} and {max_items} items."
-                ),
-            ),
-        )
 
 
 class ClassificationField(SecrecyField):

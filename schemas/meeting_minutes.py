@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, validates_schema
 
 from schemas.fields import (
     BaseSchema,
     CalendarDate,
-    Choice,
     DateTimeWithOffset,
     Integer,
     Object,
+    ObjectList,
     Pattern,
+    PrintingChoice,
     Text,
     TextList,
 )
-from schemas.meeting_notice import DOUBLE_SIDED, PRINTING_MODES
 from service.errors import bilingual
 
 # GB/T 9704-2012 10.3: the 纪要标志 is "XXXXX纪要".
@@ -62,28 +62,7 @@ class AttendanceSchema(BaseSchema):
     observers = TextList(max_items=100, max_length=60, load_default=list, metadata={"description": "列席人员"})
 
 
-MAX_DECISIONS = 50
-
-
-class DecisionList(fields.List):
-    """议定事项: one to MAX_DECISIONS decisions (numbered 一、 … 五十、 in the document)."""
-
-    default_error_messages = {  # noqa: RUF012
-        "required": bilingual("缺少必填字段", "Missing data for required field."),
-        "null": bilingual("不能为null", "Field may not be null."),
-        "invalid": bilingual("应为列表", "Not a valid list."),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(Object(DecisionSchema), **kwargs)
-        self.validators.insert(
-            0,
-            validate.Length(
-                min=1,
-                max=MAX_DECISIONS,
-                error=bilingual(f"应有1至{MAX_DECISIONS}项", f"Must have between 1 and {MAX_DECISIONS} items."),
-            ),
-        )
+MAX_DECISIONS = 50  # 议定事项, numbered 一、 … 五十、 in the document
 
 
 class MeetingMinutesSchema(BaseSchema):
@@ -103,22 +82,18 @@ class MeetingMinutesSchema(BaseSchema):
     title = Text(max_length=100, metadata={"description": "标题（可选），印在红线下方"})
     meeting = Object(MinutesMeetingSchema, required=True, metadata={"description": "会议"})
     intro = Text(max_length=2000, metadata={"description": "开头段；缺省时按会议时间、地点、主持人和议题生成"})
-    decisions = DecisionList(
+    decisions = ObjectList(
+        DecisionSchema,
         required=True,
+        min_items=1,
+        max_items=MAX_DECISIONS,
         metadata={"description": "议定事项，依次编号“一、二、……”，每项可写牵头单位、配合单位和完成时限"},
     )
     attendance = Object(AttendanceSchema, required=True, metadata={"description": "出席、请假、列席人员"})
     cc = TextList(max_items=50, max_length=60, load_default=list, metadata={"description": "抄送机关"})
     printed_by = Text(max_length=50, metadata={"description": "印发机关；默认为编印单位"})
     printed_on = CalendarDate(metadata={"description": "印发日期；默认为成文日期"})
-    printing = Choice(
-        PRINTING_MODES,
-        load_default=DOUBLE_SIDED,
-        metadata={
-            "description": "印刷方式：double-sided=双面印刷（GB/T 9704-2012，版记置于偶数页），"
-            "single-sided=单面印刷（版记置于正文末页）"
-        },
-    )
+    printing = PrintingChoice()
 
     @validates_schema
     def _check_rules(self, data: dict[str, Any], **_: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from marshmallow import ValidationError, post_load, validates_schema
@@ -22,18 +21,16 @@ from schemas.fields import (
     ParsedDocNumber,
     Pattern,
     PhoneNumber,
+    PrintingChoice,
+    Secrecy,
+    SecrecyField,
     Text,
     TextList,
     located,
 )
 from service.errors import bilingual
-from service.typography.doc_numbers import Correction
-from service.typography.gbt9704 import COPY_NUMBER_DIGITS, SECRECY_LEVELS, URGENCY_LEVELS
+from service.typography.gbt9704 import COPY_NUMBER_DIGITS, URGENCY_LEVELS
 from service.typography.punctuation import strip_trailing_colon
-
-# GB/T 9704-2012 prints on both sides; offices that print single-sided keep the 版记 on the text's last page.
-DOUBLE_SIDED = "double-sided"
-PRINTING_MODES = (DOUBLE_SIDED, "single-sided")
 
 
 class IssuerSchema(BaseSchema):
@@ -84,45 +81,6 @@ class ContactSchema(BaseSchema):
     phone = PhoneNumber(required=True, metadata={"description": "联系电话"})
 
 
-# 机密★1年 (GB/T 9704-2012 7.2.2: level, ★, period in Arabic digits); the period is optional.
-_SECRECY = re.compile(r"^(秘密|机密|绝密)(?:★([1-9][0-9]{0,2}(?:年|个月|天)|长期))?$")
-_STAR_SLIPS = re.compile(r"\s*[*＊☆✩✭✮✯]\s*|\s*★\s*")
-
-
-class Secrecy:
-    """密级和保密期限, e.g. 机密★1年, with any slip that was corrected on the way in."""
-
-    def __init__(self, text: str, corrections: list[Correction]) -> None:
-        self.text = text
-        self.corrections = corrections
-
-
-class SecrecyField(Text):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=12, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Secrecy:  # type: ignore[override]
-        text = super()._deserialize(value, attr, data, **kwargs)
-        fixed = _STAR_SLIPS.sub("★", text).replace(" ", "")
-        if not _SECRECY.match(fixed):
-            raise ValidationError(
-                bilingual(
-                    f"密级应为{'、'.join(SECRECY_LEVELS)}之一，可加保密期限，期限用阿拉伯数字，如“机密★1年”",
-                    "Secrecy is 秘密, 机密 or 绝密, optionally with a period in Arabic digits, e.g. 机密★1年.",
-                )
-            )
-        corrections = []
-        if fixed != text:
-            corrections.append(
-                Correction(
-                    text,
-                    fixed,
-                    bilingual("密级与保密期限之间应使用“★”", "The level and period are joined by ★."),
-                )
-            )
-        return Secrecy(fixed, corrections)
-
-
 class MeetingNoticeSchema(BaseSchema):
     """会议通知: the notice of a meeting, in 文件格式 or 信函格式 (GB/T 9704-2012)."""
 
@@ -131,14 +89,7 @@ class MeetingNoticeSchema(BaseSchema):
         load_default="document",
         metadata={"description": "document=文件格式，letter=信函格式"},
     )
-    printing = Choice(
-        PRINTING_MODES,
-        load_default=DOUBLE_SIDED,
-        metadata={
-            "description": "印刷方式：double-sided=双面印刷（GB/T 9704-2012，版记置于偶数页），"
-            "single-sided=单面印刷（版记置于正文末页）"
-        },
-    )
+    printing = PrintingChoice()
     issuer = Object(IssuerSchema, required=True, metadata={"description": "发文机关"})
     doc_number = DocNumberField(
         metadata={"description": '发文字号，如“青政办发〔2026〕15号”，或{"prefix": "青政办发"}申请自动编号'}

@@ -7,7 +7,6 @@ the official calendar (service.typography.workdays), never typed by the clerk.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time
 from typing import Any
 
@@ -25,6 +24,7 @@ from schemas.fields import (
     TextList,
 )
 from service.errors import PayloadInvalidError, bilingual
+from service.typography.file_names import file_name_stem
 from service.typography.workdays import add_workdays
 
 DEFAULT_TITLE = "会议纪要意见反馈单"
@@ -101,7 +101,7 @@ class MinutesFeedbackSlipSchema(BaseSchema):
         seen: dict[str, str] = {}
         for index, unit in enumerate(data.get("units", [])):
             # Each unit names a file in the ZIP: two names that read the same as file names would be one.
-            key = _file_name_key(unit)
+            key = file_name_stem(unit)
             if key in seen:
                 message = (
                     bilingual(f"参会单位“{unit}”重复", f"The unit {unit!r} is listed twice.")
@@ -125,14 +125,6 @@ class MinutesFeedbackSlipSchema(BaseSchema):
     def _compute_deadline(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         data["reply_by"] = reply_deadline(data)
         return data
-
-
-# The characters service.documents.pipeline.download_name replaces with "_" in file names.
-_UNSAFE_IN_FILENAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-
-
-def _file_name_key(unit: str) -> str:
-    return _UNSAFE_IN_FILENAMES.sub("_", unit).strip(" .")
 
 
 def reply_deadline(data: dict[str, Any]) -> datetime:

@@ -8,38 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, validates_schema
 
-from schemas.fields import BaseSchema, Choice, DateTimeWithOffset, Object, PhoneNumber, Text
+from schemas.fields import BaseSchema, Choice, DateTimeWithOffset, Object, ObjectList, PhoneNumber, Text
 from schemas.meeting_notice import ContactSchema, ReplySchema
 from service.errors import bilingual
 
 # The notice's ReplySchema allows up to 60 rows; a prefilled slip is bounded the same way.
 MAX_ATTENDEES = 60
 GENDERS = ("男", "女")
-
-
-class ObjectList(fields.List):
-    """An ordered list of JSON objects, each validated by `schema`, with a bound on its length."""
-
-    default_error_messages = {  # noqa: RUF012
-        "required": bilingual("缺少必填字段", "Missing data for required field."),
-        "null": bilingual("不能为null", "Field may not be null."),
-        "invalid": bilingual("应为列表", "Not a valid list."),
-    }
-
-    def __init__(self, schema: type[BaseSchema], *, max_items: int, min_items: int = 0, **kwargs: Any) -> None:
-        super().__init__(Object(schema), **kwargs)
-        self.validators.insert(
-            0,
-            validate.Length(
-                min=min_items,
-                max=max_items,
-                error=bilingual(
-                    f"应有{min_items}至{max_items}项", f"Must have between {min_items} and {max_items} items."
-                ),
-            ),
-        )
 
 
 class SlipMeetingSchema(BaseSchema):

@@ -6,8 +6,7 @@ from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
-from schemas.fields import BaseSchema, DateTimeWithOffset, Integer, Object, Text
-from schemas.reply_slip import ObjectList
+from schemas.fields import BaseSchema, DateTimeWithOffset, Integer, Object, ObjectList, Text
 from service.errors import bilingual
 
 # Sized for a county-wide meeting with every unit's staff (a few hundred) and then some; 1,000 rows convert

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from schemas.fields import Secrecy
 from schemas.meeting_brief import MeetingBriefSchema
-from schemas.meeting_notice import Secrecy
 from service.documents.kind import DocumentKind
 from service.typography.chinese_dates import format_date
 from service.typography.gbt9704 import issuer_mark_size

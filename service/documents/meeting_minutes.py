@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from schemas.fields import DOUBLE_SIDED
 from schemas.meeting_minutes import MeetingMinutesSchema
-from schemas.meeting_notice import DOUBLE_SIDED
 from service.documents.kind import DocumentKind
 from service.documents.page_rules import SAME_PAGE, PageRules
 from service.typography.chinese_dates import day_period, format_date

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from schemas.fields import ParsedDocNumber
-from schemas.meeting_notice import DOUBLE_SIDED, MeetingNoticeSchema, Secrecy
+from schemas.fields import DOUBLE_SIDED, ParsedDocNumber, Secrecy
+from schemas.meeting_notice import MeetingNoticeSchema
 from service.documents.kind import DocumentKind
 from service.documents.page_rules import SAME_PAGE, PageRules, Signature
 from service.typography.chinese_dates import format_date, format_datetime, format_datetime_range

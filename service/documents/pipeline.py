@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from service.postprocess.determinism import stabilise_pdf
 from service.postprocess.merge import PdfMetadata, PdfPart, merge_pdfs
 from service.postprocess.preview import render_page_png
 from service.rendering.docx import DocumentProperties, bundle_files, render_docx
+from service.typography.file_names import file_name_stem
 
 ZIP_MEDIA_TYPE = "application/zip"
 # Parts of one request converted at once: enough for a pool of a few workers, without flooding its queue.
@@ -229,10 +229,7 @@ def _map_parts(render: Callable[[Part], T], parts: list[Part]) -> list[T]:
         return list(executor.map(render, parts))
 
 
-_UNSAFE_IN_FILENAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-
-
 def download_name(title: str, extension: str) -> str:
     """A file name a clerk recognises: the document's title, safe on Windows and Unix."""
-    stem = _UNSAFE_IN_FILENAMES.sub("_", title).strip(" .") or "document"
+    stem = file_name_stem(title) or "document"
     return f"{stem[:80]}.{extension}"

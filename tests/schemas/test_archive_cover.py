@@ -12,7 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 from marshmallow import ValidationError
 
-from schemas.archive_cover import ArchiveCoverSchema, Retention
+from schemas.archive_cover import ArchiveCoverSchema
+from schemas.fields import Retention
 from tests.conftest import load_example, set_path
 
 URL = "/api/v1/documents/archive-cover/validate"

@@ -11,8 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 from marshmallow import ValidationError
 
+from schemas.fields import Secrecy
 from schemas.meeting_brief import NAME_MAX_CHARS, MeetingBriefSchema
-from schemas.meeting_notice import Secrecy
 from tests.conftest import load_example, set_path
 
 BodyFactory = Callable[..., dict[str, Any]]

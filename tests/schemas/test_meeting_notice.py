@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from marshmallow import ValidationError
 
-from schemas.fields import ParsedDocNumber
-from schemas.meeting_notice import MeetingNoticeSchema, Secrecy
+from schemas.fields import ParsedDocNumber, Secrecy
+from schemas.meeting_notice import MeetingNoticeSchema
 
 BodyFactory = Callable[..., dict[str, Any]]
 
