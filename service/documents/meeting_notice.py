@@ -31,7 +31,7 @@ def build_context(data: dict[str, Any]) -> dict[str, Any]:
     signatory = _signatory(data)
     date_text = format_date(data["date"])
     signature = layout_signature(signatory, date_text, sealed=data["seal"])
-    reply_slip = _reply_slip(data)
+    slip = reply_slip(data)
     number = data.get("doc_number")
     secrecy = data.get("secrecy")
     return {
@@ -44,15 +44,15 @@ def build_context(data: dict[str, Any]) -> dict[str, Any]:
         "doc_number": str(number.number) if isinstance(number, ParsedDocNumber) else "",
         "title_lines": break_title(data["title"]),
         "recipients": recipients_line(data["recipients"]) if data["recipients"] else "",
-        "blocks": _body_blocks(data, reply_slip),
-        "attachments": [reply_slip["title"]] if reply_slip else [],
+        "blocks": _body_blocks(data, slip),
+        "attachments": [slip["title"]] if slip else [],
         "signatory": signatory,
         "signatory_indent": signature.signatory_right_indent.twips,
         "date": date_text,
         "date_indent": signature.date_right_indent.twips,
         "sealed": data["seal"],
         "note": _note(data.get("note", "")),
-        "reply_slip": reply_slip,
+        "reply_slip": slip,
         "cc": cc_line(data["cc"]) if data["cc"] else "",
         "printed_by": data.get("printed_by") or issuer["name"],
         "printed_on": format_date(data.get("printed_on") or data["date"]) + "印发",
@@ -75,7 +75,7 @@ def _signature(data: dict[str, Any]) -> Signature:
     return Signature(signatory=_signatory(data), date=format_date(data["date"]))
 
 
-def _body_blocks(data: dict[str, Any], reply_slip: dict[str, Any] | None) -> list[Block]:
+def _body_blocks(data: dict[str, Any], slip: dict[str, Any] | None) -> list[Block]:
     meeting = data["meeting"]
     intro = data.get("intro") or f"经研究，决定召开{meeting['name']}。现将有关事项通知如下："
     blocks: list[Block] = [_paragraph(intro)]
@@ -87,16 +87,15 @@ def _body_blocks(data: dict[str, Any], reply_slip: dict[str, Any] | None) -> lis
         sections.append(("会议议程", _items(meeting["agenda"])))
     requirements = list(data["requirements"])
     reply = data.get("reply")
-    if reply and reply_slip and not any("回执" in item for item in requirements):
-        requirements.append(_reply_request(reply, reply_slip["title"]))
+    if reply and slip and not any("回执" in item for item in requirements):
+        requirements.append(_reply_request(reply, slip["title"]))
     if requirements:
         sections.append(("会议要求", _items(requirements)))
     for number, (heading, paragraphs) in enumerate(sections, start=1):
         blocks.append({"hei": section_label(1, number) + heading, "kai": "", "text": ""})
         blocks.extend(paragraphs)
-    contact = data.get("contact")
-    if contact:
-        blocks.append(_paragraph(f"联系人：{contact['name']}，联系电话：{contact['phone']}。"))
+    if data.get("contact"):
+        blocks.append(_paragraph(contact_line(data["contact"])))
     return blocks
 
 
@@ -122,7 +121,11 @@ def _reply_request(reply: dict[str, Any], slip_title: str) -> str:
     return f"请于{format_datetime(reply['deadline'])}前将{slip_title}（见附件）{_reply_channels(reply)}。"
 
 
-def _reply_slip(data: dict[str, Any]) -> dict[str, Any] | None:
+def reply_slip(data: dict[str, Any]) -> dict[str, Any] | None:
+    """参会回执 as the notice's 附件 prints it: title, instructions and one item per blank row; None without `reply`.
+
+    The standalone slip (service/documents/reply_slip.py) words its title and instructions with this too.
+    """
     reply = data.get("reply")
     if not reply:
         return None
@@ -132,6 +135,11 @@ def _reply_slip(data: dict[str, Any]) -> dict[str, Any] | None:
         "instructions": f"请于{format_datetime(reply['deadline'])}前将此回执{_reply_channels(reply)}。",
         "rows": list(range(reply["rows"])),
     }
+
+
+def contact_line(contact: dict[str, Any]) -> str:
+    """联系人：name，联系电话：phone。 as the notice and the reply slip print it."""
+    return f"联系人：{contact['name']}，联系电话：{contact['phone']}。"
 
 
 def _reply_channels(reply: dict[str, Any]) -> str:

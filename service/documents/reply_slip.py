@@ -10,10 +10,7 @@ from typing import Any
 
 from schemas.reply_slip import ReplySlipSchema
 from service.documents.kind import DocumentKind
-
-# NOTE: a private helper of the notice, imported so that both slips share one wording; it should become a
-# public function of a shared module (see docs/decisions/0010).
-from service.documents.meeting_notice import _reply_slip as notice_reply_slip
+from service.documents.meeting_notice import contact_line, reply_slip
 from service.typography.title import break_title
 
 # The table's cells in column order (姓名, 性别, 单位及职务, 联系电话, 备注); the template names the same keys.
@@ -22,7 +19,7 @@ CELLS = ("name", "gender", "unit_title", "phone", "remarks")
 
 def build_context(data: dict[str, Any]) -> dict[str, Any]:
     """The template context (the contract is in templates/reply-slip/manifest.json)."""
-    slip = notice_reply_slip(data)
+    slip = reply_slip(data)
     assert slip is not None  # the schema requires reply
     rows = [_prefilled(attendee) for attendee in data["attendees"]]
     # `rows` is the table's least number of rows: blank rows make up what the prefilled ones leave.
@@ -31,7 +28,7 @@ def build_context(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "title_lines": break_title(slip["title"]),
         "instructions": slip["instructions"],
-        "contact": f"联系人：{contact['name']}，联系电话：{contact['phone']}。" if contact else "",
+        "contact": contact_line(contact) if contact else "",
         "rows": rows,
     }
 
@@ -48,7 +45,7 @@ def _prefilled(attendee: dict[str, Any]) -> dict[str, str]:
 
 def slip_title(data: dict[str, Any]) -> str:
     """The slip's title: the one given, else 会议名称 + 参会回执 (as on the notice's 附件)."""
-    slip = notice_reply_slip(data)
+    slip = reply_slip(data)
     assert slip is not None  # the schema requires reply
     return str(slip["title"])
 
