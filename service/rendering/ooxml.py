@@ -332,12 +332,16 @@ class TableBorders:
 
 
 def table_properties(
-    width: Length,
+    width: Measure,
     *,
     borders: TableBorders,
     floating: FloatingPosition | None = None,
+    indent: Length = NO_SPACE,
+    padding: Length = NO_SPACE,
+    vertical_padding: Length = NO_SPACE,
 ) -> etree._Element:
-    """w:tblPr: fixed layout, exact width, no cell margins (indents then measure from the block edge)."""
+    """w:tblPr: fixed layout, exact width, `indent` from the block's edge, cell margins `padding` left and
+    right and `vertical_padding` top and bottom (none by default: indents then measure from the cell's edge)."""
     tblpr = el("w:tblPr")
     if floating is not None:
         tblpr.append(
@@ -356,8 +360,8 @@ def table_properties(
             )
         )
         tblpr.append(el("w:tblOverlap", {"w:val": "never"}))
-    tblpr.append(el("w:tblW", {"w:w": width.twips, "w:type": "dxa"}))
-    tblpr.append(el("w:tblInd", {"w:w": 0, "w:type": "dxa"}))
+    tblpr.append(el("w:tblW", {"w:w": measure(width, "twips"), "w:type": "dxa"}))
+    tblpr.append(el("w:tblInd", {"w:w": indent.twips, "w:type": "dxa"}))
     tblpr.append(
         el(
             "w:tblBorders",
@@ -371,11 +375,12 @@ def table_properties(
         )
     )
     tblpr.append(el("w:tblLayout", {"w:type": "fixed"}))
+    margins = {"top": vertical_padding, "left": padding, "bottom": vertical_padding, "right": padding}
     tblpr.append(
         el(
             "w:tblCellMar",
             None,
-            *(el(f"w:{side}", {"w:w": 0, "w:type": "dxa"}) for side in ("top", "left", "bottom", "right")),
+            *(el(f"w:{side}", {"w:w": length.twips, "w:type": "dxa"}) for side, length in margins.items()),
         )
     )
     tblpr.append(
@@ -387,24 +392,25 @@ def table_properties(
     return tblpr
 
 
-def table(properties: etree._Element, columns: Sequence[Length], rows: Iterable[etree._Element]) -> etree._Element:
-    grid = el("w:tblGrid", None, *(el("w:gridCol", {"w:w": c.twips}) for c in columns))
+def table(properties: etree._Element, columns: Sequence[Measure], rows: Iterable[etree._Element]) -> etree._Element:
+    grid = el("w:tblGrid", None, *(el("w:gridCol", {"w:w": measure(c, "twips")}) for c in columns))
     return el("w:tbl", None, properties, grid, *rows)
 
 
 def table_row(
     cells: Iterable[etree._Element],
     *,
-    height: Length | None = None,
+    height: Measure | None = None,
     height_rule: Literal["atLeast", "exact"] = "atLeast",
     repeat_as_header: bool = False,
     cant_split: bool = False,
 ) -> etree._Element:
+    """w:tr; `height` (at least, or exact) may be a Jinja expression; header rows repeat on every page."""
     trpr = el("w:trPr")
     if cant_split:
         trpr.append(el("w:cantSplit"))
     if height is not None:
-        trpr.append(el("w:trHeight", {"w:val": height.twips, "w:hRule": height_rule}))
+        trpr.append(el("w:trHeight", {"w:val": measure(height, "twips"), "w:hRule": height_rule}))
     if repeat_as_header:
         trpr.append(el("w:tblHeader"))
     row = el("w:tr")
@@ -414,16 +420,24 @@ def table_row(
     return row
 
 
+CellSide = Literal["top", "left", "bottom", "right"]
+
+
 def table_cell(
-    width: Length,
+    width: Measure,
     paragraphs: Iterable[etree._Element],
     *,
     span: int = 1,
+    borders: Mapping[CellSide, Border | None] | None = None,
     vertical_align: Literal["top", "center", "bottom"] | None = None,
 ) -> etree._Element:
-    tcpr = el("w:tcPr", None, el("w:tcW", {"w:w": width.twips, "w:type": "dxa"}))
+    """w:tc; `borders` are the cell's own, overriding the table's on the sides given (None: no line)."""
+    tcpr = el("w:tcPr", None, el("w:tcW", {"w:w": measure(width, "twips"), "w:type": "dxa"}))
     if span > 1:
         tcpr.append(el("w:gridSpan", {"w:val": span}))
+    if borders:
+        sides: tuple[CellSide, ...] = ("top", "left", "bottom", "right")
+        tcpr.append(el("w:tcBorders", None, *(border(side, borders[side]) for side in sides if side in borders)))
     if vertical_align is not None:
         tcpr.append(el("w:vAlign", {"w:val": vertical_align}))
     return el("w:tc", None, tcpr, *paragraphs)
@@ -440,26 +454,29 @@ def tag_row(tag: str, columns: int) -> etree._Element:
 
 @dataclass(frozen=True)
 class PageGeometry:
+    """The page's size and margins; margins may be Jinja expressions (a label drawn to a given width)."""
+
     width: Length
     height: Length
-    top: Length
-    right: Length
-    bottom: Length
-    left: Length
-    header: Length
-    footer: Length
+    top: Measure
+    right: Measure
+    bottom: Measure
+    left: Measure
+    header: Length = NO_SPACE
+    footer: Length = NO_SPACE
 
 
 def section_properties(
     page: PageGeometry,
     *,
-    line_pitch: Length,
+    line_pitch: Length | None,
     title_page: bool = False,
 ) -> etree._Element:
-    """w:sectPr: page size and margins in twips, a lines-only document grid (`w:docGrid type="lines"`).
+    """w:sectPr: page size and margins in twips, and with `line_pitch` a lines-only document grid.
 
     NOTE: `linesAndChars` with a negative charSpace sets 14 characters a line in LibreOffice 7.4, so the
     grid fixes only the line pitch; the 28 characters come from the body's character spacing.
+    Forms of ruled tables pass no `line_pitch`: a grid would snap their rows to its steps.
     """
     sectpr = el("w:sectPr")
     sectpr.append(el("w:pgSz", {"w:w": page.width.twips, "w:h": page.height.twips}))
@@ -467,10 +484,10 @@ def section_properties(
         el(
             "w:pgMar",
             {
-                "w:top": page.top.twips,
-                "w:right": page.right.twips,
-                "w:bottom": page.bottom.twips,
-                "w:left": page.left.twips,
+                "w:top": measure(page.top, "twips"),
+                "w:right": measure(page.right, "twips"),
+                "w:bottom": measure(page.bottom, "twips"),
+                "w:left": measure(page.left, "twips"),
                 "w:header": page.header.twips,
                 "w:footer": page.footer.twips,
                 "w:gutter": 0,
@@ -480,7 +497,8 @@ def section_properties(
     sectpr.append(el("w:cols", {"w:space": 0}))
     if title_page:
         sectpr.append(el("w:titlePg"))
-    sectpr.append(el("w:docGrid", {"w:type": "lines", "w:linePitch": line_pitch.twips}))
+    if line_pitch is not None:
+        sectpr.append(el("w:docGrid", {"w:type": "lines", "w:linePitch": line_pitch.twips}))
     return sectpr
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import docx
 from docx.document import Document as DocxDocument
@@ -53,6 +54,7 @@ from service.typography.gbt9704 import (  # noqa: E402
     FONT_KAITI,
     FONT_SONGTI,
     FONT_XIAOBIAOSONG,
+    HEADER_RULE_WIDTH,
     IMPRINT_INDENT,
     IMPRINT_INNER_RULE,
     IMPRINT_OUTER_RULE,
@@ -64,6 +66,9 @@ from service.typography.gbt9704 import (  # noqa: E402
     PAGE_NUMBER_GAP,
     PAGE_NUMBER_INDENT,
     PAGE_WIDTH,
+    RED,
+    RULE_BELOW_NUMBER,
+    SIZE_2HAO,
     SIZE_3HAO,
     SIZE_4HAO,
     TEXT_WIDTH,
@@ -95,7 +100,6 @@ CJK_ADVANCE = SIZE_3HAO + BODY_CHAR_SPACING  # 15.75 pt
 HALF_ADVANCE = SIZE_3HAO / 2 + BODY_CHAR_SPACING  # a half-width digit or point: 7.75 pt
 PARAGRAPH_INDENT = CHAR_WIDTH * 2  # GB/T 9704-2012 7.3.3: 每个自然段左空二字 (632 twips)
 ATTACHMENT_LABEL = CJK_ADVANCE * 3  # "附件："
-IMPRINT_LABEL = SIZE_4HAO * 3  # "抄送：" in 4号, set without condensing
 
 RULE_COLOR_BLACK = "000000"
 
@@ -125,20 +129,50 @@ def exact_paragraph(
     *runs: etree._Element,
     line: ooxml.Measure = LINE_PITCH,
     before: ooxml.Measure | None = None,
+    after: ooxml.Measure | None = None,
     align: ooxml.Align = "left",
     indent: etree._Element | None = None,
     borders: dict[str, Border] | None = None,
+    tabs: Sequence[TabStop] = (),
+    keep_next: bool | Expr = False,
 ) -> etree._Element:
-    """A paragraph of exact line height, off the grid: the positioned elements of the 版头 and 版记."""
+    """A paragraph of exact line height, off the grid: the positioned elements of the 版头 and 版记, cell text."""
     return paragraph(
         paragraph_properties(
+            keep_next=keep_next,
             borders=borders,
+            tabs=tabs,
             snap_to_grid=False,
-            line_spacing=spacing(before=before, line=line, rule="exact"),
+            line_spacing=spacing(before=before, after=after, line=line, rule="exact"),
             indent=indent,
             align=align,
         ),
         *runs,
+    )
+
+
+# A right tab stop at the 版心's right edge, for what goes flush right on a line that starts flush left.
+FLUSH_RIGHT = (TabStop(TEXT_WIDTH, "right"),)
+
+
+def row_paragraph(
+    *runs: etree._Element, before: ooxml.Measure | None = None, align: ooxml.Align = "left"
+) -> etree._Element:
+    """One exact grid row (579 twips) off the grid, with a right tab at the 版心's edge (FLUSH_RIGHT)."""
+    return exact_paragraph(*runs, line=LINE_PITCH, before=before, align=align, tabs=FLUSH_RIGHT)
+
+
+RED_RULE = Border(width=HEADER_RULE_WIDTH, color=RED)
+# GB/T 9704-2012 7.2.7: the separator's top edge 4 mm below the em box of the (3号) line above it.
+RED_RULE_BEFORE = RULE_BELOW_NUMBER - (LINE_PITCH - BODY_EM_BOTTOM)
+
+
+def red_rule(room: Length) -> etree._Element:
+    """The red separator of the 版头 (GB/T 9704-2012 7.2.7), 156 mm, RED_RULE_BEFORE below the line above;
+    its paragraph is `room` tall, the rule included: LibreOffice and Word add a border's width to the
+    paragraph's height, so it is taken off the line."""
+    return exact_paragraph(
+        line=room - pt(RED_RULE.width.eighth_points / 8), before=RED_RULE_BEFORE, borders={"top": RED_RULE}
     )
 
 
@@ -161,6 +195,25 @@ def conditional(condition: str, *content: etree._Element) -> list[etree._Element
     return [tag_paragraph(f"{{%p if {condition} %}}"), *content, tag_paragraph("{%p endif %}")]
 
 
+def conditional_rows(condition: str, columns: int, *rows: etree._Element) -> list[etree._Element]:
+    """Table rows printed only when `condition` holds (docxtpl row tags in rows of `columns` cells)."""
+    return [tag_row(f"{{%tr if {condition} %}}", columns), *rows, tag_row("{%tr endif %}", columns)]
+
+
+def title_lines(variable: str = "title_lines") -> list[etree._Element]:
+    """The title, already broken into lines (`variable`), each centred in 2号小标宋 (GB/T 9704-2012 7.3.1)."""
+    return [
+        tag_paragraph(f"{{%p for line in {variable} %}}"),
+        exact_paragraph(run("{{ line }}", run_properties(FONT_XIAOBIAOSONG, SIZE_2HAO)), align="center"),
+        tag_paragraph("{%p endfor %}"),
+    ]
+
+
+def end_paragraph() -> etree._Element:
+    """The paragraph a table must be followed by at the end of a document or section: 2 twips, exact."""
+    return exact_paragraph(line=twips(2))
+
+
 def half_points(expression: str, factor: float) -> str:
     """A Jinja integer expression: `expression` (half-points) × `factor` em in twips, rounded down."""
     numerator = round(factor * 10 * 100)
@@ -169,6 +222,8 @@ def half_points(expression: str, factor: float) -> str:
 
 # --- 版记 ------------------------------------------------------------------------------------------------
 
+# The context value that asks for a blank page before the 版记 page (see service/documents/page_rules.py).
+IMPRINT_AFTER_BLANK = "imprint_page == 'after_blank'"
 IMPRINT_POSITION = FloatingPosition(horizontal_anchor="page", x=MARGIN_LEFT, vertical_anchor="margin", y_spec="bottom")
 
 
@@ -182,18 +237,53 @@ def imprint_run(value: str) -> etree._Element:
     return run(value, run_properties(FONT_FANGSONG, SIZE_4HAO, character_spacing=pt(0)))
 
 
-def cc_row(columns: int) -> etree._Element:
-    """GB/T 9704-2012 7.4.2: "抄送：" + names, one 4号 character in from both sides, wraps after the colon."""
-    cc = exact_paragraph(
-        imprint_run("抄送："),
-        imprint_run("{{ cc }}"),
+def imprint_names_row(label: str, variable: str, *, columns: int = 1) -> etree._Element:
+    """GB/T 9704-2012 7.4.2: `label` ("抄送：") + names, one 4号 character in from both sides, wrapped lines
+    under the first name; a row at least one grid row tall, the 1.5 em lines centred in it."""
+    label_width = SIZE_4HAO * len(label)  # set in 4号 without condensing
+    names = exact_paragraph(
+        imprint_run(label),
+        imprint_run("{{ " + variable + " }}"),
         line=IMPRINT_LINE,
-        indent=indentation(left=IMPRINT_INDENT + IMPRINT_LABEL, right=IMPRINT_INDENT, hanging=IMPRINT_LABEL),
+        indent=indentation(left=IMPRINT_INDENT + label_width, right=IMPRINT_INDENT, hanging=label_width),
         align="both",
     )
     return ooxml.table_row(
-        [ooxml.table_cell(TEXT_WIDTH, [cc], span=columns, vertical_align="center")], height=LINE_PITCH, cant_split=True
+        [ooxml.table_cell(TEXT_WIDTH, [names], span=columns, vertical_align="center")],
+        height=LINE_PITCH,
+        cant_split=True,
     )
+
+
+def imprint_cell(
+    width: Length,
+    variable: str,
+    *,
+    align: Literal["left", "right"],
+    borders: Mapping[ooxml.CellSide, Border | None] | None = None,
+) -> etree._Element:
+    """A 版记 cell holding `variable` one 4号 character in from its side (GB/T 9704-2012 7.4.3: 印发机关, 印发日期)."""
+    indent = indentation(left=IMPRINT_INDENT) if align == "left" else indentation(right=IMPRINT_INDENT)
+    value = exact_paragraph(imprint_run("{{ " + variable + " }}"), line=IMPRINT_LINE, align=align, indent=indent)
+    return ooxml.table_cell(width, [value], borders=borders, vertical_align="center")
+
+
+def imprint_last_row(cells: Sequence[etree._Element]) -> etree._Element:
+    """The 版记's last row (印发, or the 报尾's 共印N份): one grid row less the outer rule's width.
+
+    NOTE: LibreOffice adds the outer halves of the top and bottom rules (2 × 0.5 pt) to the table's
+    height; taking them off the last row keeps the 版记 a whole number of grid rows tall, so it fits below
+    20 full rows of text and its last rule lies on the 版心's bottom edge.
+    """
+    return ooxml.table_row(
+        cells, height=LINE_PITCH - pt(IMPRINT_OUTER_RULE.eighth_points / 8), height_rule="exact", cant_split=True
+    )
+
+
+def imprint_table(rows: Sequence[etree._Element], columns: Sequence[Length], borders: TableBorders) -> etree._Element:
+    """The 版记 (or 报尾) as a floating table at the foot of the last page (see imprint()); an
+    end_paragraph() must follow it."""
+    return ooxml.table(ooxml.table_properties(TEXT_WIDTH, borders=borders, floating=IMPRINT_POSITION), columns, rows)
 
 
 def imprint(letter: bool) -> list[etree._Element]:
@@ -204,57 +294,51 @@ def imprint(letter: bool) -> list[etree._Element]:
     Rules (GB/T 9704-2012 7.4.1) are table borders: top and bottom 0.35 mm, insideH 0.25 mm, so
     dropping the 抄送 row keeps the outer rules thick. Letters (10.1) have no rules and no 印发 row.
     """
+    if letter:
+        return [
+            *conditional("cc", imprint_table([imprint_names_row("抄送：", "cc")], [TEXT_WIDTH], TableBorders())),
+            end_paragraph(),
+        ]
     half = TEXT_WIDTH / 2
-    if letter:
-        borders = TableBorders()
-        rows = [cc_row(1)]
-        columns = [TEXT_WIDTH]
-    else:
-        borders = TableBorders(
-            top=Border(width=IMPRINT_OUTER_RULE),
-            bottom=Border(width=IMPRINT_OUTER_RULE),
-            inside_horizontal=Border(width=IMPRINT_INNER_RULE),
-        )
-        printed = ooxml.table_row(
-            [
-                # GB/T 9704-2012 7.4.3: 印发机关 one character in from the left, 印发日期 from the right.
-                ooxml.table_cell(
-                    half,
-                    [
-                        exact_paragraph(
-                            imprint_run("{{ printed_by }}"), line=IMPRINT_LINE, indent=indentation(left=IMPRINT_INDENT)
-                        )
-                    ],
-                    vertical_align="center",
-                ),
-                ooxml.table_cell(
-                    half,
-                    [
-                        exact_paragraph(
-                            imprint_run("{{ printed_on }}"),
-                            line=IMPRINT_LINE,
-                            align="right",
-                            indent=indentation(right=IMPRINT_INDENT),
-                        )
-                    ],
-                    vertical_align="center",
-                ),
-            ],
-            # NOTE: LibreOffice adds the outer halves of the top and bottom rules (2 × 0.5 pt) to the
-            # table's height; taking them off the last row keeps the 版记 exactly two grid rows tall,
-            # so it fits below 20 full rows of text.
-            height=LINE_PITCH - pt(IMPRINT_OUTER_RULE.eighth_points / 8),
-            height_rule="exact",
-            cant_split=True,
-        )
-        rows = [tag_row("{%tr if cc %}", 2), cc_row(2), tag_row("{%tr endif %}", 2), printed]
-        columns = [half, half]
-    table = ooxml.table(ooxml.table_properties(TEXT_WIDTH, borders=borders, floating=IMPRINT_POSITION), columns, rows)
-    # The floating table's anchor: a paragraph must follow a table at the end of a document.
-    anchor = exact_paragraph(line=twips(2))
-    if letter:
-        return [*conditional("cc", table), anchor]
-    return [table, anchor]
+    borders = TableBorders(
+        top=Border(width=IMPRINT_OUTER_RULE),
+        bottom=Border(width=IMPRINT_OUTER_RULE),
+        inside_horizontal=Border(width=IMPRINT_INNER_RULE),
+    )
+    printed = imprint_last_row(
+        [imprint_cell(half, "printed_by", align="left"), imprint_cell(half, "printed_on", align="right")]
+    )
+    rows = [*conditional_rows("cc", 2, imprint_names_row("抄送：", "cc", columns=2)), printed]
+    return [imprint_table(rows, [half, half], borders), end_paragraph()]
+
+
+def imprint_page_breaks() -> tuple[list[etree._Element], etree._Element]:
+    """What puts the 版记 on a page of its own, or after a blank page (service/documents/page_rules.py).
+
+    Returns the elements and the paragraph that becomes the body's last (section break) paragraph.
+    Both paragraphs before the page break are 1 pt high, so they never push a full page over.
+    """
+    section_break = exact_paragraph(line=twips(20))
+    elements = [
+        *conditional(IMPRINT_AFTER_BLANK, section_break, exact_paragraph(line=twips(20))),
+        *conditional("imprint_page != 'same'", grid_paragraph(align="left", page_break_before=True)),
+    ]
+    return elements, section_break
+
+
+# --- forms ---------------------------------------------------------------------------------------------------
+
+# Decision: the ruling of every form (reply slip, sign-in sheet, archive forms): 0.5 pt black.
+FORM_RULE = Border(width=pt(0.5), color=RULE_COLOR_BLACK)
+# Text in form cells: exact lines of 1.5 em (as MARK_LINE_EM: big enough that LibreOffice clips no glyph).
+CELL_LINE = SIZE_3HAO * MARK_LINE_EM
+
+
+def form_borders(outer: Border = FORM_RULE, inner: Border = FORM_RULE) -> TableBorders:
+    """A form ruled all over: `outer` round the edge, `inner` between every row and column."""
+    return TableBorders(
+        top=outer, bottom=outer, left=outer, right=outer, inside_horizontal=inner, inside_vertical=inner
+    )
 
 
 # --- page numbers ------------------------------------------------------------------------------------------
@@ -332,14 +416,20 @@ def assemble(
     title: str,
     subject: str,
     geometry: PageGeometry | None = None,
-    footers: Footers = Footers(),
+    line_pitch: Length | None = LINE_PITCH,
+    footers: Footers | None = Footers(),
     imprint_break: etree._Element | None = None,
+    text_size: Length = SIZE_3HAO,
+    character_spacing: Length = BODY_CHAR_SPACING,
 ) -> bytes:
     """One template as deterministic DOCX bytes: `body`, then the last section's page setup and footers.
 
     Earlier sections, if any, end in the body's own section breaks (ooxml.section_properties in a pPr).
+    The last section is `geometry` (the GB/T 9704 page by default) on the line grid of `line_pitch`
+    (None: no grid, for forms of ruled tables); `footers` None writes no header or footer at all.
     `imprint_break`, a paragraph of `body`, becomes the optional section break before a blank page and
-    the 版记 page (see _split_off_imprint_section).
+    the 版记 page (see _split_off_imprint_section). Runs default to 仿宋 at `text_size`, and the Normal
+    style condenses them by `character_spacing`.
     """
     document = docx.Document()
     _drop_default_parts(document)
@@ -348,35 +438,35 @@ def assemble(
         body_element.remove(child)
     for element in body:
         body_element.append(element)
+    blank_first_page = footers is not None and footers.blank_first_page
     body_element.append(
-        ooxml.section_properties(
-            geometry or page_geometry(), line_pitch=LINE_PITCH, title_page=footers.blank_first_page
-        )
+        ooxml.section_properties(geometry or page_geometry(), line_pitch=line_pitch, title_page=blank_first_page)
     )
 
     section = document.sections[0]
-    if footers.page_numbers:
-        _fill(section.footer, [page_number_paragraph(odd=True)])
-        _fill(section.even_page_footer, [page_number_paragraph(odd=False)])
-    else:
-        _fill(section.footer, [exact_paragraph()])
-        _fill(section.even_page_footer, [exact_paragraph()])
-    if footers.blank_first_page:
-        _fill(section.first_page_header, [exact_paragraph()])
-        _fill(section.first_page_footer, [exact_paragraph()])
+    if footers is not None:
+        if footers.page_numbers:
+            _fill(section.footer, [page_number_paragraph(odd=True)])
+            _fill(section.even_page_footer, [page_number_paragraph(odd=False)])
+        else:
+            _fill(section.footer, [exact_paragraph()])
+            _fill(section.even_page_footer, [exact_paragraph()])
+        if blank_first_page:
+            _fill(section.first_page_header, [exact_paragraph()])
+            _fill(section.first_page_footer, [exact_paragraph()])
     if imprint_break is not None:
         _split_off_imprint_section(document, imprint_break)
 
     document.part.part_related_by(RT.STYLES)._element = _parsed(  # type: ignore[attr-defined]
         ooxml.styles(
             font=FONT_FANGSONG,
-            size=SIZE_3HAO,
-            character_spacing=BODY_CHAR_SPACING,
+            size=text_size,
+            character_spacing=character_spacing,
             east_asian_language=EAST_ASIAN_LANGUAGE,
         )
     )
     document.part.part_related_by(RT.SETTINGS)._element = _parsed(  # type: ignore[attr-defined]
-        ooxml.settings(even_and_odd_headers=True, east_asian_language=EAST_ASIAN_LANGUAGE)
+        ooxml.settings(even_and_odd_headers=footers is not None, east_asian_language=EAST_ASIAN_LANGUAGE)
     )
     document.part.part_related_by(RT.FONT_TABLE)._blob = ooxml.to_xml_bytes(ooxml.font_table(FONT_TABLE))
     for part in (document.part, *(rel.target_part for rel in document.part.rels.values())):
@@ -397,10 +487,6 @@ def assemble(
     )
     members["docProps/app.xml"] = ooxml.app_properties("Gongwen")
     return ooxml.write_package(members)
-
-
-# The context value that asks for a blank page before the 版记 page (see service/documents/imprint_layout.py).
-IMPRINT_AFTER_BLANK = "imprint_page == 'after_blank'"
 
 
 def _split_off_imprint_section(document: DocxDocument, break_paragraph: etree._Element) -> None:

@@ -13,48 +13,43 @@ from service.rendering.ooxml import (
     Border,
     Expr,
     TableBorders,
-    TabStop,
-    indentation,
-    paragraph,
-    paragraph_properties,
     run,
     run_properties,
-    spacing,
     tag_paragraph,
-    tag_row,
 )
 from service.typography.gbt9704 import (
     FONT_HEITI,
     FONT_KAITI,
     FONT_XIAOBIAOSONG,
-    HEADER_RULE_WIDTH,
-    IMPRINT_INDENT,
     IMPRINT_INNER_RULE,
     IMPRINT_OUTER_RULE,
     LINE_PITCH,
     RED,
-    RULE_BELOW_NUMBER,
     SIZE_2HAO,
-    SIZE_4HAO,
     TEXT_WIDTH,
 )
-from service.typography.units import pt, twips
 from tools.template_builder.common import (
     BASELINE_IN_LINE,
     BODY_EM_BOTTOM,
     BODY_EM_TOP,
     EM_ABOVE_BASELINE,
-    IMPRINT_LINE,
-    IMPRINT_POSITION,
     MARK_LINE_EM,
+    RED_RULE_BEFORE,
     KindTemplates,
     assemble,
     body_paragraph,
     body_run,
     conditional,
+    conditional_rows,
+    end_paragraph,
     exact_paragraph,
     half_points,
-    imprint_run,
+    imprint_cell,
+    imprint_last_row,
+    imprint_names_row,
+    imprint_table,
+    red_rule,
+    row_paragraph,
 )
 
 ROW = LINE_PITCH
@@ -81,28 +76,6 @@ NAME_BEFORE = f"{(NAME_MIDDLE - ROW).twips} - {half_points('name_size', NAME_MID
 # The rest of the name's rows goes before the 期号, so the rows below stay whole.
 ISSUE_BEFORE = f"{(ROW * NAME_BAND_ROWS).twips} - ({NAME_BEFORE}) - {NAME_LINE}"
 
-RED_RULE = Border(width=HEADER_RULE_WIDTH, color=RED)
-RULE_BEFORE = RULE_BELOW_NUMBER - (ROW - BODY_EM_BOTTOM)
-# Row 6 exactly: the border's width counts into the paragraph's height (LibreOffice and Word).
-RULE_LINE = ROW - RULE_BEFORE - pt(RED_RULE.width.eighth_points / 8)
-
-FLUSH_RIGHT = [TabStop(TEXT_WIDTH, "right")]
-
-
-def row_paragraph(
-    *runs: etree._Element, before: ooxml.Measure | None = None, align: ooxml.Align = "left"
-) -> etree._Element:
-    """One exact 579-twip row off the grid; a right tab at the block's edge for what goes flush right."""
-    return paragraph(
-        paragraph_properties(
-            tabs=FLUSH_RIGHT,
-            snap_to_grid=False,
-            line_spacing=spacing(before=before, line=ROW, rule="exact"),
-            align=align,
-        ),
-        *runs,
-    )
-
 
 def brief_head() -> list[etree._Element]:
     """报头: 内部资料/编号, the red name, 期号, 编印单位 and date, the red rule."""
@@ -116,7 +89,8 @@ def brief_head() -> list[etree._Element]:
         ),
         row_paragraph(body_run("{{ issue }}"), before=Expr(ISSUE_BEFORE), align="center"),
         row_paragraph(body_run("{{ editor }}"), ooxml.tab_run(), body_run("{{ date }}")),
-        exact_paragraph(line=RULE_LINE, before=RULE_BEFORE, borders={"top": RED_RULE}),
+        # Row 6 exactly: the rule 4 mm under row 5's em box (as GB/T 9704-2012 7.2.7), then the row's rest.
+        red_rule(ROW - RED_RULE_BEFORE),
     ]
 
 
@@ -125,14 +99,12 @@ def brief_head() -> list[etree._Element]:
 
 def article_title(value: str, before: ooxml.Measure | None = None) -> etree._Element:
     """One line of an article's title: 2号小标宋, centred, one grid row, kept with what follows."""
-    return paragraph(
-        paragraph_properties(
-            keep_next=True,
-            snap_to_grid=False,
-            line_spacing=spacing(before=before, line=ROW, rule="exact"),
-            align="center",
-        ),
+    return exact_paragraph(
         run(value, run_properties(FONT_XIAOBIAOSONG, SIZE_2HAO)),
+        line=ROW,
+        before=before,
+        align="center",
+        keep_next=True,
     )
 
 
@@ -160,75 +132,28 @@ def articles() -> list[etree._Element]:
 
 # --- 报尾 ------------------------------------------------------------------------------------------------------
 
-# "报：" as set in 4号 without condensing: the hanging indent under which wrapped names continue.
-DISTRIBUTION_LABEL = SIZE_4HAO * 2
 DISTRIBUTION = (("报：", "report_to"), ("送：", "send_to"), ("发：", "issue_to"))
 IMPRINT_RULES = TableBorders(top=Border(width=IMPRINT_OUTER_RULE), bottom=Border(width=IMPRINT_OUTER_RULE))
-
-
-def distribution_row(label: str, variable: str) -> list[etree._Element]:
-    """报：names, one 4号 character in from both sides, wrapped lines under the first name (as 抄送).
-
-    One row per recipient group, at least one grid row tall, the 1.5 em line centred in it, as the
-    版记's rows (common.cc_row); no rule between the groups.
-    """
-    names = exact_paragraph(
-        imprint_run(label),
-        imprint_run("{{ " + variable + " }}"),
-        line=IMPRINT_LINE,
-        indent=indentation(left=IMPRINT_INDENT + DISTRIBUTION_LABEL, right=IMPRINT_INDENT, hanging=DISTRIBUTION_LABEL),
-        align="both",
-    )
-    row = ooxml.table_row([ooxml.table_cell(TEXT_WIDTH, [names], vertical_align="center")], height=ROW, cant_split=True)
-    return [tag_row(f"{{%tr if {variable} %}}", 1), row, tag_row("{%tr endif %}", 1)]
-
-
-def with_top_border(cell: etree._Element, line: Border) -> etree._Element:
-    """`cell` with its own top border (w:tcBorders, before w:vAlign in the schema's order)."""
-    properties = cell.find(ooxml.qn("w:tcPr"))
-    assert properties is not None
-    borders = ooxml.el("w:tcBorders", None, ooxml.border("top", line))
-    align = properties.find(ooxml.qn("w:vAlign"))
-    if align is not None:
-        align.addprevious(borders)
-    else:
-        properties.append(borders)
-    return cell
 
 
 def brief_tail() -> list[etree._Element]:
     """报尾 at the foot of the last page, placed as the 版记 (common.imprint): a floating table.
 
     Between a 0.35 mm rule at the top and one on the 版心's bottom edge (GB/T 9704-2012 7.4.1, borrowed):
-    the 报/送/发 rows that are given, then a 0.25 mm rule, then 共印N份 flush right one 4号 character in
-    (as 印发日期, GB/T 9704-2012 7.4.3).
+    the 报/送/发 rows that are given, laid out as the 版记's 抄送 row (wrapped lines under the first name),
+    with no rule between them; then a 0.25 mm rule, then 共印N份 flush right one 4号 character in (as 印发日期,
+    GB/T 9704-2012 7.4.3).
     """
-    copies_cell = ooxml.table_cell(
-        TEXT_WIDTH,
-        [
-            exact_paragraph(
-                imprint_run("{{ copies }}"),
-                line=IMPRINT_LINE,
-                align="right",
-                indent=indentation(right=IMPRINT_INDENT),
-            )
-        ],
-        vertical_align="center",
-    )
-    copies = ooxml.table_row(
-        [with_top_border(copies_cell, Border(width=IMPRINT_INNER_RULE))],
-        # NOTE: as in common.imprint(): LibreOffice adds the outer halves of the two 1 pt rules to the
-        # table's height; taking them off the last row keeps the last rule on the block's bottom edge.
-        height=ROW - pt(IMPRINT_OUTER_RULE.eighth_points / 8),
-        height_rule="exact",
-        cant_split=True,
-    )
-    rows = [*(element for label, variable in DISTRIBUTION for element in distribution_row(label, variable)), copies]
-    table = ooxml.table(
-        ooxml.table_properties(TEXT_WIDTH, borders=IMPRINT_RULES, floating=IMPRINT_POSITION), [TEXT_WIDTH], rows
-    )
-    # The floating table's anchor: a paragraph must follow a table at the end of a document.
-    return [table, exact_paragraph(line=twips(2))]
+    copies = imprint_cell(TEXT_WIDTH, "copies", align="right", borders={"top": Border(width=IMPRINT_INNER_RULE)})
+    rows = [
+        *(
+            row
+            for label, variable in DISTRIBUTION
+            for row in conditional_rows(variable, 1, imprint_names_row(label, variable))
+        ),
+        imprint_last_row([copies]),
+    ]
+    return [imprint_table(rows, [TEXT_WIDTH], IMPRINT_RULES), end_paragraph()]
 
 
 def build(variant: str) -> bytes:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from lxml import etree
 
 from service.rendering.ooxml import (
-    Border,
     Expr,
     TabStop,
     indentation,
@@ -28,24 +27,19 @@ from service.typography.gbt9704 import (
     BODY_CHAR_SPACING,
     FONT_HEITI,
     FONT_XIAOBIAOSONG,
-    HEADER_RULE_WIDTH,
     ISSUER_MARK_TOP,
     LINE_PITCH,
     RED,
-    RULE_BELOW_NUMBER,
-    SIZE_2HAO,
     SIZE_3HAO,
-    TEXT_WIDTH,
 )
-from service.typography.units import pt, twips
+from service.typography.units import pt
 from tools.template_builder.common import (
     BASELINE_IN_LINE,
-    BODY_EM_BOTTOM,
     CJK_ADVANCE,
     EM_ABOVE_BASELINE,
-    IMPRINT_AFTER_BLANK,
     MARK_LINE_EM,
     PARAGRAPH_INDENT,
+    RED_RULE_BEFORE,
     KindTemplates,
     assemble,
     blank_line,
@@ -53,9 +47,12 @@ from tools.template_builder.common import (
     body_run,
     conditional,
     exact_paragraph,
-    grid_paragraph,
     half_points,
     imprint,
+    imprint_page_breaks,
+    red_rule,
+    row_paragraph,
+    title_lines,
 )
 
 # Rows of the head, counted from 0 at the 版心's top. Decision (practice, typesetting spec §5.1/§5.2: the
@@ -80,13 +77,6 @@ def head() -> list[etree._Element]:
     mark_before = Expr(f"{ISSUER_MARK_TOP.twips} - {mark_em_top}")
     # The 期号's row starts where the mark's paragraph ends plus this: on row ISSUE_ROW exactly.
     issue_before = Expr(f"{(LINE_PITCH * ISSUE_ROW - ISSUER_MARK_TOP).twips} + {mark_em_top} - {mark_line}")
-    # GB/T 9704-2012 7.2.7 by analogy: the rule's top edge 4 mm below the em box of the line above it.
-    rule_before = RULE_BELOW_NUMBER - (LINE_PITCH - BODY_EM_BOTTOM)
-    red_rule = Border(width=HEADER_RULE_WIDTH, color=RED)
-    # The rule's width counts into the paragraph's height (LibreOffice and Word add it), so the paragraph
-    # ends on the row boundary FIRST_ROW_BELOW_RULE.
-    rule_row_rest = LINE_PITCH * (FIRST_ROW_BELOW_RULE - ISSUER_ROW - 1) - rule_before
-    rule_line = rule_row_rest - pt(red_rule.width.eighth_points / 8)
     return [
         exact_paragraph(
             run("{{ mark }}", run_properties(FONT_XIAOBIAOSONG, Expr("mark_size"), color=RED)),
@@ -96,18 +86,15 @@ def head() -> list[etree._Element]:
         ),
         exact_paragraph(body_run("{{ issue }}"), before=issue_before, align="center"),
         # 编印单位 flush left, the date flush right, on the row above the rule.
-        paragraph(
-            paragraph_properties(
-                snap_to_grid=False,
-                line_spacing=spacing(before=LINE_PITCH * (ISSUER_ROW - ISSUE_ROW - 1), line=LINE_PITCH),
-                tabs=[TabStop(TEXT_WIDTH, "right")],
-                align="left",
-            ),
+        row_paragraph(
             body_run("{{ issuer }}"),
             tab_run(),
             body_run("{{ date }}"),
+            before=LINE_PITCH * (ISSUER_ROW - ISSUE_ROW - 1),
         ),
-        exact_paragraph(line=rule_line, before=rule_before, borders={"top": red_rule}),
+        # GB/T 9704-2012 7.2.7 by analogy: the rule 4 mm below the em box of the line above it; its
+        # paragraph ends on the row boundary FIRST_ROW_BELOW_RULE.
+        red_rule(LINE_PITCH * (FIRST_ROW_BELOW_RULE - ISSUER_ROW - 1) - RED_RULE_BEFORE),
     ]
 
 
@@ -141,9 +128,7 @@ def title_and_body() -> list[etree._Element]:
             "title_lines",
             # GB/T 9704-2012 7.3.1: the title two rows below the rule (row 10), one blank row after it.
             blank_line(),
-            tag_paragraph("{%p for line in title_lines %}"),
-            exact_paragraph(run("{{ line }}", run_properties(FONT_XIAOBIAOSONG, SIZE_2HAO)), align="center"),
-            tag_paragraph("{%p endfor %}"),
+            *title_lines(),
             blank_line(),
         ),
         tag_paragraph("{%p for block in blocks %}"),
@@ -158,21 +143,6 @@ def title_and_body() -> list[etree._Element]:
         attendance,
         tag_paragraph("{%p endfor %}"),
     ]
-
-
-def imprint_page_breaks() -> tuple[list[etree._Element], etree._Element]:
-    """What puts the 版记 on a page of its own, or after a blank page (service/documents/page_rules.py).
-
-    The same as the notice's (tools/template_builder/meeting_notice.py): returns the elements and the
-    paragraph that becomes the body's last (section break) paragraph. Both paragraphs before the page
-    break are 1 pt high, so they never push a full page over.
-    """
-    section_break = exact_paragraph(line=twips(20))
-    elements = [
-        *conditional(IMPRINT_AFTER_BLANK, section_break, exact_paragraph(line=twips(20))),
-        *conditional("imprint_page != 'same'", grid_paragraph(align="left", page_break_before=True)),
-    ]
-    return elements, section_break
 
 
 def build(variant: str) -> bytes:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lxml import etree
 
 from service.rendering import ooxml
 from service.rendering.ooxml import (
-    Border,
     Expr,
     ShapePosition,
     TableBorders,
@@ -21,7 +22,6 @@ from service.typography.gbt9704 import (
     FONT_HEITI,
     FONT_KAITI,
     FONT_XIAOBIAOSONG,
-    HEADER_RULE_WIDTH,
     ISSUER_MARK_TOP,
     LETTER_BOTTOM_RULE_FROM_PAPER_BOTTOM,
     LETTER_GAP_7_8,
@@ -32,25 +32,21 @@ from service.typography.gbt9704 import (
     MARGIN_LEFT,
     MARGIN_TOP,
     RED,
-    RULE_BELOW_NUMBER,
     SIZE_2HAO,
     TEXT_WIDTH,
 )
-from service.typography.units import EMU_PER_HALF_POINT, mm, pt, twips
+from service.typography.units import EMU_PER_HALF_POINT, mm, pt
 from tools.template_builder.common import (
     ATTACHMENT_LABEL,
     BASELINE_IN_LINE,
-    BODY_EM_BOTTOM,
     BODY_EM_TOP,
     CJK_ADVANCE,
     EM_ABOVE_BASELINE,
     EM_BELOW_BASELINE,
     HALF_ADVANCE,
-    IMPRINT_AFTER_BLANK,
     MARK_LINE_EM,
     PAGE_HEIGHT,
     PARAGRAPH_INDENT,
-    RULE_COLOR_BLACK,
     Footers,
     KindTemplates,
     assemble,
@@ -59,14 +55,27 @@ from tools.template_builder.common import (
     body_run,
     conditional,
     exact_paragraph,
+    form_borders,
     grid_paragraph,
     half_points,
     imprint,
+    imprint_page_breaks,
+    red_rule,
+    title_lines,
 )
 
 # --- 版头 of the 文件格式 -----------------------------------------------------------------------------
 
 STACK = "([copy_no, secrecy, urgency] | select | list | length)"
+
+
+def stacked_elements() -> list[etree._Element]:
+    """份号 (仿宋), 密级 and 紧急程度 (黑体), one exact row each, those given (GB/T 9704-2012 7.2.1–7.2.3)."""
+    return [
+        *conditional("copy_no", exact_paragraph(body_run("{{ copy_no }}"))),
+        *conditional("secrecy", exact_paragraph(body_run("{{ secrecy }}", FONT_HEITI))),
+        *conditional("urgency", exact_paragraph(body_run("{{ urgency }}", FONT_HEITI))),
+    ]
 
 
 def document_head() -> list[etree._Element]:
@@ -79,16 +88,8 @@ def document_head() -> list[etree._Element]:
     mark_before = Expr(f"{ISSUER_MARK_TOP.twips} - {LINE_PITCH.twips} * {STACK} - {mark_em_top}")
     # GB/T 9704-2012 7.2.5: the 发文字号's row starts two blank rows below the mark's em box.
     number_before = Expr(f"{(LINE_PITCH * 2).twips} - {mark_em_gap_below}")
-    # GB/T 9704-2012 7.2.7: the separator's top edge 4 mm below the number's em box.
-    rule_before = RULE_BELOW_NUMBER - (LINE_PITCH - BODY_EM_BOTTOM)
-    red_rule = Border(width=HEADER_RULE_WIDTH, color=RED)
-    # GB/T 9704-2012 7.3.1: the title's row starts two blank rows below the separator; the rule's own
-    # width counts into the paragraph's height (LibreOffice and Word both add it).
-    rule_line = LINE_PITCH * 2 - pt(red_rule.width.eighth_points / 8)
     return [
-        *conditional("copy_no", exact_paragraph(body_run("{{ copy_no }}"))),
-        *conditional("secrecy", exact_paragraph(body_run("{{ secrecy }}", FONT_HEITI))),
-        *conditional("urgency", exact_paragraph(body_run("{{ urgency }}", FONT_HEITI))),
+        *stacked_elements(),
         exact_paragraph(
             run("{{ issuer_mark }}", run_properties(FONT_XIAOBIAOSONG, Expr("issuer_mark_size"), color=RED)),
             line=mark_line,
@@ -96,7 +97,9 @@ def document_head() -> list[etree._Element]:
             align="center",
         ),
         exact_paragraph(body_run("{{ doc_number }}"), before=number_before, align="center"),
-        exact_paragraph(line=rule_line, before=rule_before, borders={"top": red_rule}),
+        # GB/T 9704-2012 7.2.7: the separator 4 mm below the number's em box; 7.3.1: the title's row starts
+        # two blank rows below it.
+        red_rule(LINE_PITCH * 2),
     ]
 
 
@@ -196,12 +199,7 @@ def letter_head() -> list[etree._Element]:
     half = TEXT_WIDTH / 2
     stack_cell = ooxml.table_cell(
         half,
-        [
-            *conditional("copy_no", exact_paragraph(body_run("{{ copy_no }}"))),
-            *conditional("secrecy", exact_paragraph(body_run("{{ secrecy }}", FONT_HEITI))),
-            *conditional("urgency", exact_paragraph(body_run("{{ urgency }}", FONT_HEITI))),
-            *conditional("not (copy_no or secrecy or urgency)", exact_paragraph()),
-        ],
+        [*stacked_elements(), *conditional("not (copy_no or secrecy or urgency)", exact_paragraph())],
     )
     number_cell = ooxml.table_cell(half, [exact_paragraph(body_run("{{ doc_number }}"), align="right")])
     elements = ooxml.table(
@@ -239,9 +237,7 @@ def title_and_body() -> list[etree._Element]:
         keep_next=True,
     )
     return [
-        tag_paragraph("{%p for line in title_lines %}"),
-        exact_paragraph(run("{{ line }}", run_properties(FONT_XIAOBIAOSONG, SIZE_2HAO)), align="center"),
-        tag_paragraph("{%p endfor %}"),
+        *title_lines(),
         # GB/T 9704-2012 7.3.2: 主送机关 one blank row below the title, flush left.
         blank_line(),
         *conditional("recipients", grid_paragraph(body_run("{{ recipients }}"), align="left")),
@@ -286,76 +282,55 @@ SLIP_COLUMNS = (
     ("联系电话", mm(36)),
     ("备注", mm(26)),
 )
-SLIP_RULE = Border(width=pt(0.5), color=RULE_COLOR_BLACK)
 
 
-def reply_slip() -> list[etree._Element]:
-    """GB/T 9704-2012 8 (附件): "附件" on the first row, the title centred on the third, then the form.
+def slip_table(loop: str, cells: Sequence[etree._Element]) -> etree._Element:
+    """The reply form: SLIP_COLUMNS' header (repeated on every page), then `cells` once per `loop` item.
 
     Table text is 3号仿宋 like the body: the widest header, 单位及职务, needs 5 characters (28 mm) and
-    its column is 54 mm; the columns add up to the full 156 mm.
+    its column is 54 mm; the columns add up to the full 156 mm. Rows never split and are at least one grid
+    row tall (10.21 mm, room to write by hand). `loop` is the Jinja loop, e.g. "row in rows".
     """
     columns = [width for _, width in SLIP_COLUMNS]
     header_cells = [
         ooxml.table_cell(width, [exact_paragraph(body_run(label), align="center")], vertical_align="center")
         for label, width in SLIP_COLUMNS
     ]
-    blank_cells = [ooxml.table_cell(width, [exact_paragraph()]) for width in columns]
     rows = [
         ooxml.table_row(header_cells, repeat_as_header=True, cant_split=True),
-        tag_row("{%tr for row in reply_slip.rows %}", len(columns)),
-        ooxml.table_row(blank_cells, height=LINE_PITCH, height_rule="atLeast", cant_split=True),
+        tag_row(f"{{%tr for {loop} %}}", len(columns)),
+        ooxml.table_row(cells, height=LINE_PITCH, height_rule="atLeast", cant_split=True),
         tag_row("{%tr endfor %}", len(columns)),
     ]
-    form = ooxml.table(
-        ooxml.table_properties(
-            TEXT_WIDTH,
-            borders=TableBorders(
-                top=SLIP_RULE,
-                bottom=SLIP_RULE,
-                left=SLIP_RULE,
-                right=SLIP_RULE,
-                inside_horizontal=SLIP_RULE,
-                inside_vertical=SLIP_RULE,
-            ),
-        ),
-        columns,
-        rows,
+    return ooxml.table(ooxml.table_properties(TEXT_WIDTH, borders=form_borders()), columns, rows)
+
+
+def reporting_line() -> etree._Element:
+    """填报单位（盖章）： … 联系人： … 联系电话： on one row: labels at 0, 13 and 20 字, the gaps left for writing."""
+    return grid_paragraph(
+        body_run("填报单位（盖章）："),
+        ooxml.tab_run(),
+        body_run("联系人："),
+        ooxml.tab_run(),
+        body_run("联系电话："),
+        align="left",
+        tabs=[TabStop(CJK_ADVANCE * 13), TabStop(CJK_ADVANCE * 20)],
     )
-    # 填报单位 … 联系人 … 联系电话 on one row: labels at 0, 13 and 20 字, the gaps left for writing.
-    contact_tabs = [TabStop(CJK_ADVANCE * 13), TabStop(CJK_ADVANCE * 20)]
+
+
+def reply_slip() -> list[etree._Element]:
+    """GB/T 9704-2012 8 (附件): "附件" on the first row, the title centred on the third, then the form."""
+    blank_cells = [ooxml.table_cell(width, [exact_paragraph()]) for _, width in SLIP_COLUMNS]
     return conditional(
         "reply_slip",
         grid_paragraph(body_run("附件", FONT_HEITI), align="left", page_break_before=True),
         blank_line(),
         exact_paragraph(run("{{ reply_slip.title }}", run_properties(FONT_XIAOBIAOSONG, SIZE_2HAO)), align="center"),
         blank_line(),
-        grid_paragraph(
-            body_run("填报单位（盖章）："),
-            ooxml.tab_run(),
-            body_run("联系人："),
-            ooxml.tab_run(),
-            body_run("联系电话："),
-            align="left",
-            tabs=contact_tabs,
-        ),
-        form,
+        reporting_line(),
+        slip_table("row in reply_slip.rows", blank_cells),
         body_paragraph(body_run("{{ reply_slip.instructions }}")),
     )
-
-
-def imprint_page_breaks() -> tuple[list[etree._Element], etree._Element]:
-    """What puts the 版记 on a page of its own, or after a blank page (service/documents/page_rules.py).
-
-    Returns the elements and the paragraph that becomes the body's last (section break) paragraph.
-    Both paragraphs before the page break are 1 pt high, so they never push a full page over.
-    """
-    section_break = exact_paragraph(line=twips(20))
-    elements = [
-        *conditional(IMPRINT_AFTER_BLANK, section_break, exact_paragraph(line=twips(20))),
-        *conditional("imprint_page != 'same'", grid_paragraph(align="left", page_break_before=True)),
-    ]
-    return elements, section_break
 
 
 def build(variant: str) -> bytes:

@@ -10,19 +10,21 @@ from __future__ import annotations
 from lxml import etree
 
 from service.rendering import ooxml
-from service.rendering.ooxml import TableBorders, run, run_properties, tag_paragraph, tag_row
-from service.typography.gbt9704 import FONT_HEITI, FONT_XIAOBIAOSONG, LINE_PITCH, SIZE_2HAO, TEXT_WIDTH
+from service.rendering.ooxml import tag_row
+from service.typography.gbt9704 import FONT_HEITI, LINE_PITCH, TEXT_WIDTH
 from service.typography.units import Length, mm, twips
 from tools.template_builder.common import (
+    CELL_LINE,
     KindTemplates,
     assemble,
     blank_line,
     body_run,
+    end_paragraph,
     exact_paragraph,
+    form_borders,
     grid_paragraph,
+    title_lines,
 )
-from tools.template_builder.meeting_notice import SLIP_RULE
-from tools.template_builder.reply_slip import CELL_LINE
 
 # Column label, width, the row's key ("" = left blank to sign). 3号 condensed sets 5.56 mm a character:
 # 单位 holds 9 (县自然资源和规划局), 姓名 4, 职务 5 (安监站站长) on one line; 签到 keeps 38 mm for a
@@ -63,30 +65,20 @@ def sheet_table() -> etree._Element:
         height=ROW_HEIGHT,
         cant_split=True,
     )
-    borders = TableBorders(
-        top=SLIP_RULE,
-        bottom=SLIP_RULE,
-        left=SLIP_RULE,
-        right=SLIP_RULE,
-        inside_horizontal=SLIP_RULE,
-        inside_vertical=SLIP_RULE,
-    )
     rows = [header, tag_row("{%tr for row in rows %}", len(COLUMNS)), row, tag_row("{%tr endfor %}", len(COLUMNS))]
-    return ooxml.table(ooxml.table_properties(TEXT_WIDTH, borders=borders), columns, rows)
+    return ooxml.table(ooxml.table_properties(TEXT_WIDTH, borders=form_borders()), columns, rows)
 
 
 def sheet() -> list[etree._Element]:
     """Title on the first rows (2号小标宋, centred), a blank row, 时间, 地点, the table."""
     return [
-        tag_paragraph("{%p for line in title_lines %}"),
-        exact_paragraph(run("{{ line }}", run_properties(FONT_XIAOBIAOSONG, SIZE_2HAO)), align="center"),
-        tag_paragraph("{%p endfor %}"),
+        *title_lines(),
         blank_line(),
         grid_paragraph(body_run("时间："), body_run("{{ time }}"), align="left"),
         grid_paragraph(body_run("地点："), body_run("{{ venue }}"), align="left"),
         sheet_table(),
         # A document cannot end in a table; the paragraph is 0.04 mm tall so a full last page keeps it.
-        exact_paragraph(line=twips(2)),
+        end_paragraph(),
     ]
 
 
