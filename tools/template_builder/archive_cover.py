@@ -7,12 +7,9 @@ Every section is portrait A4; the 盒脊 label is drawn to real size on its own 
 
 from __future__ import annotations
 
-import io
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Literal
 
-import docx
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from service.rendering import ooxml
@@ -20,15 +17,12 @@ from service.rendering.ooxml import (
     Border,
     Expr,
     Measure,
+    PageGeometry,
     TableBorders,
-    el,
     indentation,
-    paragraph,
-    paragraph_properties,
     qn,
     run,
     run_properties,
-    spacing,
     tag_paragraph,
     tag_row,
 )
@@ -41,16 +35,15 @@ from service.typography.gbt9704 import (
     SIZE_3HAO,
     SIZE_4HAO,
 )
-from service.typography.units import Length, mm, pt, twips
+from service.typography.units import Length, mm, pt
 from tools.template_builder.common import (
-    BUILD_DATE,
-    EAST_ASIAN_LANGUAGE,
-    FONT_TABLE,
     PAGE_HEIGHT,
     KindTemplates,
-    _drop_default_parts,
-    _parsed,
+    assemble,
     conditional,
+    end_paragraph,
+    exact_paragraph,
+    form_borders,
     half_points,
 )
 
@@ -68,7 +61,7 @@ FORM_MARGIN_BOTTOM = mm(20)
 FORM_MARGIN_LEFT = mm(25)
 FORM_MARGIN_RIGHT = mm(15)
 FORM_WIDTH = PAGE_WIDTH - FORM_MARGIN_LEFT - FORM_MARGIN_RIGHT  # 170 mm
-RULE = Border(width=pt(0.5))  # the form's ruling: 0.5 pt black, as the notice's reply slip
+# The forms are ruled as the notice's reply slip: common.FORM_RULE, 0.5 pt black (form_borders).
 CELL_PADDING = mm(1)  # decision: text 1 mm in from every vertical rule
 CELL_VERTICAL_PADDING = mm(0.8)  # decision: a wrapped 目录 entry keeps clear of the rules above and below
 
@@ -122,19 +115,9 @@ def line_paragraph(
     align: ooxml.Align = "center",
     before: Measure | None = None,
     indent: etree._Element | None = None,
-    keep_next: bool = False,
 ) -> etree._Element:
-    """A paragraph of exact line height (the forms have no document grid)."""
-    return paragraph(
-        paragraph_properties(
-            keep_next=keep_next,
-            snap_to_grid=False,
-            line_spacing=spacing(before=before, line=line, rule="exact"),
-            indent=indent,
-            align=align,
-        ),
-        *runs,
-    )
+    """A paragraph of exact line height (the forms have no document grid), centred unless told."""
+    return exact_paragraph(*runs, line=line, align=align, before=before, indent=indent)
 
 
 def distributed(element: etree._Element) -> etree._Element:
@@ -145,124 +128,37 @@ def distributed(element: etree._Element) -> etree._Element:
     return element
 
 
-# --- tables ---------------------------------------------------------------------------------------------
-
-
-def table_properties(
-    width: Measure,
-    *,
-    borders: TableBorders,
-    indent: Length = NONE,
-    padding: Length = CELL_PADDING,
-    vertical_padding: Length = NONE,
-) -> etree._Element:
-    """ooxml.table_properties with a left indent, padding in the cells, and a width that may be Jinja."""
-    tblpr = ooxml.table_properties(Length(0), borders=borders)
-    tblpr.find(qn("w:tblW")).set(qn("w:w"), ooxml.measure(width, "twips"))
-    tblpr.find(qn("w:tblInd")).set(qn("w:w"), str(indent.twips))
-    margins = tblpr.find(qn("w:tblCellMar"))
-    for side, length in (
-        ("top", vertical_padding),
-        ("left", padding),
-        ("bottom", vertical_padding),
-        ("right", padding),
-    ):
-        margins.find(qn(f"w:{side}")).set(qn("w:w"), str(length.twips))
-    return tblpr
-
-
-def table(tblpr: etree._Element, columns: Sequence[Measure], rows: Sequence[etree._Element]) -> etree._Element:
-    grid = el("w:tblGrid", None, *(el("w:gridCol", {"w:w": ooxml.measure(c, "twips")}) for c in columns))
-    return el("w:tbl", None, tblpr, grid, *rows)
-
-
-def cell(
-    width: Measure,
-    paragraphs: Sequence[etree._Element],
-    *,
-    span: int = 1,
-    vertical_align: str = "center",
-    borders: Mapping[str, Border | None] | None = None,
-) -> etree._Element:
-    """w:tc with its own borders where given (None = no line on that side); children in schema order."""
-    tcpr = el("w:tcPr", None, el("w:tcW", {"w:w": ooxml.measure(width, "twips"), "w:type": "dxa"}))
-    if span > 1:
-        tcpr.append(el("w:gridSpan", {"w:val": span}))
-    if borders:
-        tcpr.append(
-            el(
-                "w:tcBorders",
-                None,
-                *(ooxml.border(side, borders[side]) for side in ("top", "left", "bottom", "right") if side in borders),
-            )
-        )
-    tcpr.append(el("w:vAlign", {"w:val": vertical_align}))
-    return el("w:tc", None, tcpr, *paragraphs)
-
-
 def row(
     cells: Sequence[etree._Element],
     *,
     height: Measure,
-    rule: str = "atLeast",
+    rule: Literal["atLeast", "exact"] = "atLeast",
     header: bool = False,
 ) -> etree._Element:
     """A row that never splits across pages; `header` rows repeat at the top of every page."""
-    trpr = el("w:trPr", None, el("w:cantSplit"))
-    trpr.append(el("w:trHeight", {"w:val": ooxml.measure(height, "twips"), "w:hRule": rule}))
-    if header:
-        trpr.append(el("w:tblHeader"))
-    return el("w:tr", None, trpr, *cells)
-
-
-def all_rules(outer: Border = RULE) -> TableBorders:
-    return TableBorders(top=outer, bottom=outer, left=outer, right=outer, inside_horizontal=RULE, inside_vertical=RULE)
+    return ooxml.table_row(cells, height=height, height_rule=rule, repeat_as_header=header, cant_split=True)
 
 
 # --- sections -------------------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Margins:
-    top: Measure
-    right: Measure
-    bottom: Measure
-    left: Measure
-
-
-FORM_MARGINS = Margins(FORM_MARGIN_TOP, FORM_MARGIN_RIGHT, FORM_MARGIN_BOTTOM, FORM_MARGIN_LEFT)
+FORM_PAGE = PageGeometry(
+    width=PAGE_WIDTH,
+    height=PAGE_HEIGHT,
+    top=FORM_MARGIN_TOP,
+    right=FORM_MARGIN_RIGHT,
+    bottom=FORM_MARGIN_BOTTOM,
+    left=FORM_MARGIN_LEFT,
+)
 
 
-def section_properties(margins: Margins, width: Length = PAGE_WIDTH, height: Length = PAGE_HEIGHT) -> etree._Element:
-    """w:sectPr: a portrait page (A4 unless given), `margins` (Jinja allowed), no header or footer, no grid.
+def section_end(page: PageGeometry) -> etree._Element:
+    """The (tiny) paragraph that ends a section: its pPr carries the section's page setup.
 
-    Unlike ooxml.section_properties this writes no `w:docGrid type="lines"`: the forms are ruled tables,
-    and a line grid would snap their rows to 579-twip steps.
+    No header or footer, and no `w:docGrid type="lines"`: the forms are ruled tables, and a line grid
+    would snap their rows to 579-twip steps.
     """
-    sectpr = el("w:sectPr")
-    sectpr.append(el("w:pgSz", {"w:w": width.twips, "w:h": height.twips}))
-    sectpr.append(
-        el(
-            "w:pgMar",
-            {
-                "w:top": ooxml.measure(margins.top, "twips"),
-                "w:right": ooxml.measure(margins.right, "twips"),
-                "w:bottom": ooxml.measure(margins.bottom, "twips"),
-                "w:left": ooxml.measure(margins.left, "twips"),
-                "w:header": 0,
-                "w:footer": 0,
-                "w:gutter": 0,
-            },
-        )
-    )
-    sectpr.append(el("w:cols", {"w:space": 0}))
-    return sectpr
-
-
-def section_end(margins: Margins) -> etree._Element:
-    """The (tiny) paragraph that ends a section: its pPr carries the section's page setup."""
-    end = line_paragraph(line=twips(2), align="left")
-    end.find(qn("w:pPr")).append(section_properties(margins))
+    end = end_paragraph()
+    end.find(qn("w:pPr")).append(ooxml.section_properties(page, line_pitch=None))
     return end
 
 
@@ -296,21 +192,21 @@ def cover() -> list[etree._Element]:
     subtitle = line_paragraph(text_run("{{ title }}", ENTRY_FONT, SIZE_3HAO), line=SIZE_3HAO * 1.5, before=mm(8))
     rows = []
     for label, key in COVER_FIELDS:
-        label_cell = cell(
+        label_cell = ooxml.table_cell(
             COVER_LABEL,
             [distributed(line_paragraph(text_run(label, LABEL_FONT, SIZE_3HAO), line=SIZE_3HAO * 1.5, align="both"))],
             vertical_align="bottom",
         )
-        gap = cell(COVER_GAP, [line_paragraph(line=SIZE_3HAO * 1.5)], vertical_align="bottom")
-        value = cell(
+        gap = ooxml.table_cell(COVER_GAP, [line_paragraph(line=SIZE_3HAO * 1.5)], vertical_align="bottom")
+        value = ooxml.table_cell(
             COVER_VALUE,
             [line_paragraph(text_run("{{ " + key + " }}", ENTRY_FONT, SIZE_3HAO), line=SIZE_3HAO * 1.5)],
             vertical_align="bottom",
             borders={"bottom": COVER_VALUE_RULE},
         )
         rows.append(row([label_cell, gap, value], height=COVER_ROW))
-    fields = table(
-        table_properties(COVER_TABLE, borders=TableBorders(), indent=(FORM_WIDTH - COVER_TABLE) / 2, padding=NONE),
+    fields = ooxml.table(
+        ooxml.table_properties(COVER_TABLE, borders=TableBorders(), indent=(FORM_WIDTH - COVER_TABLE) / 2),
         [COVER_LABEL, COVER_GAP, COVER_VALUE],
         rows,
     )
@@ -319,7 +215,7 @@ def cover() -> list[etree._Element]:
         *conditional("title", subtitle),
         line_paragraph(line=mm(25)),
         fields,
-        section_end(FORM_MARGINS),
+        section_end(FORM_PAGE),
     ]
 
 
@@ -329,7 +225,7 @@ def cover() -> list[etree._Element]:
 def catalogue() -> list[etree._Element]:
     """The 目录 table: the title row and the column headers repeat on every page; no row splits."""
     widths = [width for _, _, width, _ in CATALOGUE_COLUMNS]
-    title = cell(
+    title = ooxml.table_cell(
         FORM_WIDTH,
         [
             line_paragraph(
@@ -342,17 +238,22 @@ def catalogue() -> list[etree._Element]:
         borders={"top": None, "left": None, "right": None},
     )
     headers = [
-        cell(width, [line_paragraph(text_run(label, LABEL_FONT, SIZE_5HAO), line=CATALOGUE_LINE)])
+        ooxml.table_cell(
+            width,
+            [line_paragraph(text_run(label, LABEL_FONT, SIZE_5HAO), line=CATALOGUE_LINE)],
+            vertical_align="center",
+        )
         for label, _, width, _ in CATALOGUE_COLUMNS
     ]
     entries = [
-        cell(
+        ooxml.table_cell(
             width,
             [
                 line_paragraph(
                     text_run("{{ item." + key + " }}", ENTRY_FONT, SIZE_5HAO), line=CATALOGUE_LINE, align=align
                 )
             ],
+            vertical_align="center",
         )
         for _, key, width, align in CATALOGUE_COLUMNS
     ]
@@ -364,8 +265,14 @@ def catalogue() -> list[etree._Element]:
         tag_row("{%tr endfor %}", len(widths)),
     ]
     return [
-        table(table_properties(FORM_WIDTH, borders=all_rules(), vertical_padding=CELL_VERTICAL_PADDING), widths, rows),
-        section_end(FORM_MARGINS),
+        ooxml.table(
+            ooxml.table_properties(
+                FORM_WIDTH, borders=form_borders(), padding=CELL_PADDING, vertical_padding=CELL_VERTICAL_PADDING
+            ),
+            widths,
+            rows,
+        ),
+        section_end(FORM_PAGE),
     ]
 
 
@@ -414,21 +321,23 @@ def reference_table() -> list[etree._Element]:
         for label, key in SIGNATURE_FIELDS
     ]
     rows = [
-        row([cell(FORM_WIDTH, note_paragraphs, vertical_align="top")], height=NOTE_ROW),
-        row([cell(FORM_WIDTH, signature_paragraphs, vertical_align="center")], height=SIGNATURE_ROW),
+        row([ooxml.table_cell(FORM_WIDTH, note_paragraphs, vertical_align="top")], height=NOTE_ROW),
+        row([ooxml.table_cell(FORM_WIDTH, signature_paragraphs, vertical_align="center")], height=SIGNATURE_ROW),
     ]
-    form = table(
-        table_properties(FORM_WIDTH, borders=all_rules(), padding=mm(4)),
+    form = ooxml.table(
+        ooxml.table_properties(FORM_WIDTH, borders=form_borders(), padding=mm(4)),
         [FORM_WIDTH],
         rows,
     )
-    return [title, line_paragraph(line=mm(6)), form, section_end(FORM_MARGINS)]
+    return [title, line_paragraph(line=mm(6)), form, section_end(FORM_PAGE)]
 
 
 # --- 盒脊 label ---------------------------------------------------------------------------------------------
 
 SPINE_WIDTH = Expr("spine_width")
-SPINE_MARGINS = Margins(
+SPINE_PAGE = PageGeometry(
+    width=PAGE_WIDTH,
+    height=PAGE_HEIGHT,
     top=SPINE_MARGIN_TOP,
     right=Expr(f"{PAGE_WIDTH.twips} - ({PAGE_WIDTH.twips} - spine_width) // 2 - spine_width"),
     bottom=mm(10),
@@ -445,9 +354,10 @@ def spine_label() -> list[etree._Element]:
         rows.append(
             row(
                 [
-                    cell(
+                    ooxml.table_cell(
                         SPINE_WIDTH,
                         [line_paragraph(text_run(label, LABEL_FONT, Expr("spine_label_size")), line=label_line)],
+                        vertical_align="center",
                     )
                 ],
                 height=SPINE_LABEL_ROW,
@@ -456,73 +366,46 @@ def spine_label() -> list[etree._Element]:
         )
         for key, height in values:
             value = line_paragraph(text_run("{{ " + key + " }}", ENTRY_FONT, Expr("spine_value_size")), line=value_line)
-            rows.append(row([cell(SPINE_WIDTH, [value])], height=height, rule="exact"))
+            rows.append(
+                row([ooxml.table_cell(SPINE_WIDTH, [value], vertical_align="center")], height=height, rule="exact")
+            )
     assert (
         sum((h for _, values in SPINE_FIELDS for _, h in values), SPINE_LABEL_ROW * len(SPINE_FIELDS)) == SPINE_HEIGHT
     )
-    label = table(
-        table_properties(SPINE_WIDTH, borders=all_rules(SPINE_OUTER_RULE), padding=mm(0.5)),
+    label = ooxml.table(
+        ooxml.table_properties(SPINE_WIDTH, borders=form_borders(SPINE_OUTER_RULE), padding=mm(0.5)),
         [SPINE_WIDTH],
         rows,
     )
     # The document's last paragraph (after a table one must follow); the body's own sectPr comes after it.
-    return [label, line_paragraph(line=twips(2), align="left")]
+    return [label, end_paragraph()]
 
 
 # --- package --------------------------------------------------------------------------------------------
 
 
-def assemble_sections(
-    body: Sequence[etree._Element], last_section: etree._Element, *, title: str, subject: str
-) -> bytes:
-    """Deterministic DOCX bytes: `body` (earlier sections end in their own sectPr), then `last_section`.
+def assemble_forms(body: Sequence[etree._Element], page: PageGeometry, *, title: str, subject: str) -> bytes:
+    """Deterministic DOCX bytes: `body` (earlier sections end in their own sectPr), the last section `page`.
 
-    common.assemble always writes the GB/T 9704 line grid and footers (page numbers or an empty 579-twip
-    line); these forms and the stamp want neither, so this is its variant without them.
+    No GB/T 9704 line grid, no headers or footers; text defaults to 五号 without the body's condensing.
     """
-    document = docx.Document()
-    _drop_default_parts(document)
-    body_element = document.element.body
-    for child in list(body_element):
-        body_element.remove(child)
-    for element in body:
-        body_element.append(element)
-    body_element.append(last_section)
-
-    document.part.part_related_by(RT.STYLES)._element = _parsed(  # type: ignore[attr-defined]
-        ooxml.styles(
-            font=FONT_FANGSONG, size=SIZE_5HAO, character_spacing=pt(0), east_asian_language=EAST_ASIAN_LANGUAGE
-        )
-    )
-    document.part.part_related_by(RT.SETTINGS)._element = _parsed(  # type: ignore[attr-defined]
-        ooxml.settings(even_and_odd_headers=False, east_asian_language=EAST_ASIAN_LANGUAGE)
-    )
-    document.part.part_related_by(RT.FONT_TABLE)._blob = ooxml.to_xml_bytes(ooxml.font_table(FONT_TABLE))
-    for part in (document.part, *(rel.target_part for rel in document.part.rels.values())):
-        if hasattr(part, "_element"):
-            ooxml.hoist_namespaces(part._element)
-
-    saved = io.BytesIO()
-    document.save(saved)
-    members = ooxml.read_package(saved.getvalue())
-    members["docProps/core.xml"] = ooxml.core_properties(
+    return assemble(
+        body,
         title=title,
         subject=subject,
-        author="Gongwen",
-        created=BUILD_DATE,
-        modified=BUILD_DATE,
-        last_modified_by="Gongwen",
-        revision=1,
+        geometry=page,
+        line_pitch=None,
+        footers=None,
+        text_size=SIZE_5HAO,
+        character_spacing=pt(0),
     )
-    members["docProps/app.xml"] = ooxml.app_properties("Gongwen")
-    return ooxml.write_package(members)
 
 
 def build(variant: str) -> bytes:
     del variant  # one template
-    return assemble_sections(
+    return assemble_forms(
         [*cover(), *catalogue(), *reference_table(), *spine_label()],
-        section_properties(SPINE_MARGINS),
+        SPINE_PAGE,
         title="归档文件目录、备考表、盒脊模板",
         subject="DA/T 22-2015 归档文件整理",
     )

@@ -11,10 +11,10 @@ from __future__ import annotations
 from lxml import etree
 
 from service.rendering import ooxml
-from service.rendering.ooxml import Expr, ShapePosition, qn, run, run_properties
+from service.rendering.ooxml import Expr, PageGeometry, ShapePosition, qn, run, run_properties
 from service.typography.gbt9704 import FONT_FANGSONG, RED
 from service.typography.units import Length, mm, pt, twips
-from tools.template_builder.archive_cover import NONE, Margins, assemble_sections, line_paragraph, section_properties
+from tools.template_builder.archive_cover import NONE, assemble_forms, line_paragraph
 from tools.template_builder.common import KindTemplates, half_points
 
 # DA/T 22-2015 7.2 (归档章): 45 mm × 16 mm, six equal cells; 3 × 2 gives 15 × 8 mm (derived).
@@ -74,9 +74,9 @@ def cell_text_boxes() -> list[etree._Element]:
 def build(variant: str) -> bytes:
     del variant  # one template
     # sectPr counts whole twips: 2551 × 907, i.e. 45.004 × 16.002 mm.
-    section = section_properties(Margins(NONE, NONE, NONE, NONE), STAMP_WIDTH, STAMP_HEIGHT)
+    page = PageGeometry(STAMP_WIDTH, STAMP_HEIGHT, top=NONE, right=NONE, bottom=NONE, left=NONE)
     anchor = line_paragraph(*cell_text_boxes(), *rules(), line=twips(2), align="left")
-    return assemble_sections([anchor], section, title="归档章模板", subject="DA/T 22-2015 归档章")
+    return assemble_forms([anchor], page, title="归档章模板", subject="DA/T 22-2015 归档章")
 
 
 VARIABLES: dict[str, dict[str, str]] = {

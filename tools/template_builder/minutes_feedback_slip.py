@@ -28,16 +28,11 @@ from service.documents.minutes_feedback_slip import (
 from service.rendering import ooxml
 from service.rendering.ooxml import (
     Border,
-    TableBorders,
+    Expr,
     indentation,
-    paragraph,
-    paragraph_properties,
-    run,
-    run_properties,
-    spacing,
     tag_paragraph,
 )
-from service.typography.gbt9704 import FONT_KAITI, FONT_XIAOBIAOSONG, SIZE_2HAO
+from service.typography.gbt9704 import FONT_KAITI
 from service.typography.units import Length, twips
 from tools.template_builder.common import (
     CJK_ADVANCE,
@@ -47,10 +42,10 @@ from tools.template_builder.common import (
     assemble,
     body_run,
     exact_paragraph,
+    form_borders,
+    title_lines,
 )
 
-FRAME = Border(width=FRAME_RULE, color=RULE_COLOR_BLACK)
-RULE = Border(width=ROW_RULE, color=RULE_COLOR_BLACK)
 # The signature starts two characters into the cell, leaving six after its colon for the name; the date's
 # 日 ends one character before the cell's right edge, the year written to the left of 年.
 SIGNATURE_INDENT = CELL_PADDING + CJK_ADVANCE * 2
@@ -64,24 +59,15 @@ def cell_paragraph(
     after: Length | None = None,
 ) -> etree._Element:
     """One paragraph of a form cell: exact CELL_LINE lines (the em box centred in each), off the grid."""
-    return paragraph(
-        paragraph_properties(
-            snap_to_grid=False,
-            line_spacing=spacing(after=after, line=CELL_LINE, rule="exact"),
-            indent=indent if indent is not None else indentation(left=CELL_PADDING, right=CELL_PADDING),
-            align=align,
-        ),
-        *runs,
-    )
+    if indent is None:
+        indent = indentation(left=CELL_PADDING, right=CELL_PADDING)
+    return exact_paragraph(*runs, line=CELL_LINE, after=after, align=align, indent=indent)
 
 
 def form_row(
     key: str, value: list[etree._Element], *, value_align: Literal["top", "center", "bottom"] = "center"
 ) -> etree._Element:
-    """Label and value; the height is the context's rows[key] (twips), exact for the feedback row.
-
-    NOTE: ooxml.table_row takes a Length for the height; the Jinja expression is put in afterwards.
-    """
+    """Label and value; the height is the context's rows[key] (twips), exact for the feedback row."""
     # Labels are centred without padding: 文稿传出时间 (94.5 pt) then fits the 36 mm column on one line.
     label = ooxml.table_cell(
         LABEL_WIDTH,
@@ -90,11 +76,9 @@ def form_row(
     )
     cell = ooxml.table_cell(VALUE_WIDTH, value, vertical_align=value_align)
     exact = key == "feedback"
-    row = ooxml.table_row([label, cell], height=CELL_LINE, height_rule="exact" if exact else "atLeast", cant_split=True)
-    height = row.find(f"{ooxml.qn('w:trPr')}/{ooxml.qn('w:trHeight')}")
-    assert height is not None
-    height.set(ooxml.qn("w:val"), "{{ rows." + key + " }}")
-    return row
+    return ooxml.table_row(
+        [label, cell], height=Expr(f"rows.{key}"), height_rule="exact" if exact else "atLeast", cant_split=True
+    )
 
 
 def value(expression: str) -> list[etree._Element]:
@@ -134,8 +118,8 @@ def form() -> etree._Element:
         form_row("feedback", feedback, value_align="bottom"),
         form_row("notes", notes),
     ]
-    borders = TableBorders(
-        top=FRAME, bottom=FRAME, left=FRAME, right=FRAME, inside_horizontal=RULE, inside_vertical=RULE
+    borders = form_borders(
+        outer=Border(width=FRAME_RULE, color=RULE_COLOR_BLACK), inner=Border(width=ROW_RULE, color=RULE_COLOR_BLACK)
     )
     return ooxml.table(ooxml.table_properties(FORM_WIDTH, borders=borders), [LABEL_WIDTH, VALUE_WIDTH], rows)
 
@@ -144,9 +128,7 @@ def build(_variant: str) -> bytes:
     """The template as DOCX bytes, deterministic."""
     return assemble(
         [
-            tag_paragraph("{%p for line in title_lines %}"),
-            exact_paragraph(run("{{ line }}", run_properties(FONT_XIAOBIAOSONG, SIZE_2HAO)), align="center"),
-            tag_paragraph("{%p endfor %}"),
+            *title_lines(),
             exact_paragraph(body_run("{{ issuer }}", FONT_KAITI), align="center"),
             form(),
             # A DOCX body ends in a paragraph; this one takes next to no room under the full-height form.
