@@ -312,6 +312,15 @@ def imprint(letter: bool) -> list[etree._Element]:
     return [imprint_table(rows, [half, half], borders), end_paragraph()]
 
 
+# Manifest entries of the 版记 as every kind with one declares them (KindTemplates.variables).
+CC_VARIABLE = {"type": "str", "meaning": '抄送机关, names joined and ending in "。", or ""'}
+IMPRINT_PAGE_VARIABLE = {
+    "type": "str",
+    "meaning": '"same" (版记 at the foot of the last page of text), "new" (on a page of its own) or '
+    '"after_blank" (after a blank page; neither page numbered); chosen by the PDF page rules',
+}
+
+
 def imprint_page_breaks() -> tuple[list[etree._Element], etree._Element]:
     """What puts the 版记 on a page of its own, or after a blank page (service/documents/page_rules.py).
 

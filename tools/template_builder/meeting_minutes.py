@@ -35,8 +35,10 @@ from service.typography.gbt9704 import (
 from service.typography.units import pt
 from tools.template_builder.common import (
     BASELINE_IN_LINE,
+    CC_VARIABLE,
     CJK_ADVANCE,
     EM_ABOVE_BASELINE,
+    IMPRINT_PAGE_VARIABLE,
     MARK_LINE_EM,
     PARAGRAPH_INDENT,
     RED_RULE_BEFORE,
@@ -179,14 +181,10 @@ VARIABLES: dict[str, dict[str, str]] = {
         "meaning": '出席/请假/列席 lines in that order, only those with names: label with its colon ("出席："), '
         'in 黑体, names joined by "，" in 仿宋, wrapped lines aligned after the colon',
     },
-    "cc": {"type": "str", "meaning": '抄送机关, names joined and ending in "。", or ""'},
+    "cc": CC_VARIABLE,
     "printed_by": {"type": "str", "meaning": "印发机关"},
     "printed_on": {"type": "str", "meaning": '印发日期 + 印发, e.g. "2026年11月27日印发"'},
-    "imprint_page": {
-        "type": "str",
-        "meaning": '"same" (版记 at the foot of the last page of text), "new" (on a page of its own) or '
-        '"after_blank" (after a blank page; neither page numbered); chosen by the PDF page rules',
-    },
+    "imprint_page": IMPRINT_PAGE_VARIABLE,
 }
 
 

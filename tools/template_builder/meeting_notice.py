@@ -40,10 +40,12 @@ from tools.template_builder.common import (
     ATTACHMENT_LABEL,
     BASELINE_IN_LINE,
     BODY_EM_TOP,
+    CC_VARIABLE,
     CJK_ADVANCE,
     EM_ABOVE_BASELINE,
     EM_BELOW_BASELINE,
     HALF_ADVANCE,
+    IMPRINT_PAGE_VARIABLE,
     MARK_LINE_EM,
     PAGE_HEIGHT,
     PARAGRAPH_INDENT,
@@ -379,18 +381,14 @@ VARIABLES: dict[str, dict[str, str]] = {
         "meaning": "参会回执 printed as the 附件 on a new page: title, the instructions below the table, "
         "one blank table row per item of rows",
     },
-    "cc": {"type": "str", "meaning": '抄送机关, names joined and ending in "。", or ""'},
+    "cc": CC_VARIABLE,
     "printed_by": {"type": "str", "meaning": "印发机关 (文件格式 only)"},
     "printed_on": {"type": "str", "meaning": '印发日期 + 印发, e.g. "2026年11月25日印发" (文件格式 only)'},
     "keep_last_block": {
         "type": "bool",
         "meaning": "keep the whole last 正文 paragraph with the 署名 (set when the seal block would stand alone)",
     },
-    "imprint_page": {
-        "type": "str",
-        "meaning": '"same" (版记 at the foot of the last page of text), "new" (on a page of its own) or '
-        '"after_blank" (after a blank page; neither page numbered); chosen by the PDF page rules',
-    },
+    "imprint_page": IMPRINT_PAGE_VARIABLE,
 }
 
 
