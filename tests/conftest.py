@@ -1,4 +1,4 @@
-"""Fixtures shared by the whole suite: the app with test settings and the shared example bodies."""
+"""Fixtures shared by the whole suite: the app with test settings and the example bodies of every kind."""
 
 from __future__ import annotations
 
@@ -65,17 +65,66 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@pytest.fixture
-def notice_body() -> Callable[..., dict[str, Any]]:
-    """The shared example notice, deep-copied, with dotted-path overrides applied (None deletes)."""
+BodyFactory = Callable[..., dict[str, Any]]
+
+
+def body_for(kind: str) -> BodyFactory:
+    """A factory of `kind`'s example body: each call deep-copies it and applies the keyword overrides.
+
+    An override's name is a path with "__" between its steps (`meeting__start`, `articles__0__title`);
+    None deletes the key. `body_for("meeting-minutes")(cc=None, decisions__0__text="…")`.
+    """
 
     def build(**overrides: Any) -> dict[str, Any]:
-        body = copy.deepcopy(load_example("meeting-notice"))
+        body = copy.deepcopy(load_example(kind))
         for dotted, value in overrides.items():
             set_path(body, dotted.split("__"), value)
         return body
 
     return build
+
+
+# One fixture a kind, for the tests that take the factory as an argument.
+
+
+@pytest.fixture
+def notice_body() -> BodyFactory:
+    return body_for("meeting-notice")
+
+
+@pytest.fixture
+def minutes_body() -> BodyFactory:
+    return body_for("meeting-minutes")
+
+
+@pytest.fixture
+def feedback_slip_body() -> BodyFactory:
+    return body_for("minutes-feedback-slip")
+
+
+@pytest.fixture
+def brief_body() -> BodyFactory:
+    return body_for("meeting-brief")
+
+
+@pytest.fixture
+def reply_slip_body() -> BodyFactory:
+    return body_for("reply-slip")
+
+
+@pytest.fixture
+def sheet_body() -> BodyFactory:
+    return body_for("sign-in-sheet")
+
+
+@pytest.fixture
+def cover_body() -> BodyFactory:
+    return body_for("archive-cover")
+
+
+@pytest.fixture
+def stamp_body() -> BodyFactory:
+    return body_for("archive-stamp")
 
 
 def set_path(body: dict[str, Any], path: list[str], value: Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
@@ -13,9 +12,10 @@ import pytest
 from docx import Document
 from flask.testing import FlaskClient
 
+from tests.conftest import BodyFactory
+
 NOTICE_URL = "/api/v1/documents/meeting-notice"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-BodyFactory = Callable[..., dict[str, Any]]
 
 # Chinese first, then " / ", then English (DEVELOPERS.md: bad input names the field in both).
 BILINGUAL = re.compile(r"^[^\x00-\x7f].* / .*[A-Za-z]")

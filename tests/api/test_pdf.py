@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from service import create_app
 from service.config import Settings
 from service.errors import BusyError, bilingual
+from tests.conftest import BodyFactory
 
 NOTICE_URL = "/api/v1/documents/meeting-notice"
-BodyFactory = Callable[..., dict[str, Any]]
 
 
 def test_pdf_is_returned_for_format_pdf(client: FlaskClient, notice_body: BodyFactory) -> None:

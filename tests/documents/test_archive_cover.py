@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 from typing import Any
 
@@ -16,18 +15,17 @@ from service.config import Settings
 from service.documents import archive_cover, archive_stamp
 from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document
 from service.rendering.ooxml import qn
-from tests.conftest import load_example
+from tests.conftest import body_for, load_example
 
 
 def cover_context(**overrides: Any) -> dict[str, Any]:
-    body = {**copy.deepcopy(load_example("archive-cover")), **overrides}
-    data = ArchiveCoverSchema().load(body)
+    data = ArchiveCoverSchema().load(body_for("archive-cover")(**overrides))
     data.pop("corrections")
     return archive_cover.build_context(data)
 
 
 def stamp_context(**overrides: Any) -> dict[str, Any]:
-    data = ArchiveStampSchema().load({**load_example("archive-stamp"), **overrides})
+    data = ArchiveStampSchema().load(body_for("archive-stamp")(**overrides))
     data.pop("corrections")
     return archive_stamp.build_context(data)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 import io
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,23 +15,9 @@ from service.documents.pipeline import OutputFormat, TemplateCatalog, render_doc
 from service.typography.gbt9704 import MARK_MAX_SIZE, TEXT_WIDTH
 from service.typography.text_metrics import width
 from service.typography.units import pt
-from tests.conftest import load_example, set_path
+from tests.conftest import BodyFactory, load_example
 
-BodyFactory = Callable[..., dict[str, Any]]
 LONGEST_NAME = "政协青山县第十一届委员会第五次会议秘书处工作简报"
-
-
-@pytest.fixture
-def brief_body() -> BodyFactory:
-    """The shared example brief, deep-copied, with dotted-path overrides (a__0__b; None deletes)."""
-
-    def build(**overrides: Any) -> dict[str, Any]:
-        body = copy.deepcopy(load_example("meeting-brief"))
-        for dotted, value in overrides.items():
-            set_path(body, dotted.split("__"), value)
-        return body
-
-    return build
 
 
 def context_for(body: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 from typing import Any
 
@@ -13,7 +12,7 @@ from schemas.meeting_minutes import MeetingMinutesSchema
 from service.config import Settings
 from service.documents.meeting_minutes import build_context
 from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document
-from tests.conftest import load_example, set_path
+from tests.conftest import body_for
 
 KIND = "meeting-minutes"
 # Markup and template syntax a clerk might type, short enough for every field (the mark holds 30).
@@ -21,12 +20,7 @@ HOSTILE = '&<w:t>"{{ mark }}{%p if x %}'
 HOSTILE_MARK = '&<w:t>"{{ mark }}纪要'
 
 
-def minutes_body(**overrides: Any) -> dict[str, Any]:
-    """The shared example minutes, deep-copied, with dotted-path overrides (`a__b`; None deletes)."""
-    body = copy.deepcopy(load_example(KIND))
-    for dotted, value in overrides.items():
-        set_path(body, dotted.split("__"), value)
-    return body
+minutes_body = body_for(KIND)
 
 
 def context_for(body: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,6 @@ per module. Positions are millimetres from the paper's top-left corner, read fro
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import re
@@ -21,7 +20,7 @@ import pytest
 from service.config import Settings
 from service.conversion import ConversionPool
 from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document
-from tests.conftest import load_example, set_path
+from tests.conftest import body_for
 from tests.rendering.pdf_measure import (
     BLOCK_BOTTOM,
     BLOCK_LEFT,
@@ -186,11 +185,7 @@ def read_chars(pdf: bytes) -> list[list[Char]]:
 # -- rendering ------------------------------------------------------------------------------------------
 
 
-def minutes_body(**overrides: Any) -> dict[str, Any]:
-    body = copy.deepcopy(load_example(KIND))
-    for dotted, value in overrides.items():
-        set_path(body, dotted.split("__"), value)
-    return body
+minutes_body = body_for(KIND)
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from schemas.meeting_notice import MeetingNoticeSchema
 from service.documents.meeting_notice import build_context
-
-BodyFactory = Callable[..., dict[str, Any]]
+from tests.conftest import BodyFactory
 
 
 def context_for(body: dict[str, Any]) -> dict[str, Any]:

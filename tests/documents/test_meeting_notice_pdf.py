@@ -20,6 +20,7 @@ import pytest
 from service.config import Settings
 from service.conversion import ConversionPool
 from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document
+from tests.conftest import BodyFactory
 from tests.rendering.pdf_measure import (
     BLOCK_BOTTOM,
     BLOCK_LEFT,
@@ -34,8 +35,6 @@ from tests.rendering.pdf_measure import (
     grid_rows,
     read_pdf_bytes,
 )
-
-BodyFactory = Callable[..., dict[str, Any]]
 
 ROW = 579 / 1440 * 25.4  # GB/T 9704-2012 5.2.3: one of the 22 rows, the grid's 579-twip line pitch (mm)
 # ADR 0002 line model: LibreOffice puts a row's baseline 0.8 of the row below the row's top.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 from pathlib import Path
 from typing import Any
@@ -26,17 +25,13 @@ from service.documents.minutes_feedback_slip import (
 )
 from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document, validate_document
 from service.typography.gbt9704 import LINE_PITCH, TEXT_HEIGHT
-from tests.conftest import load_example, set_path
+from tests.conftest import body_for
 
 NAME = "minutes-feedback-slip"
 CATALOG = TemplateCatalog(PROJECT_ROOT / "templates")
 
 
-def slip_body(**overrides: Any) -> dict[str, Any]:
-    body = copy.deepcopy(load_example(NAME))
-    for dotted, value in overrides.items():
-        set_path(body, dotted.split("__"), value)
-    return body
+slip_body = body_for(NAME)
 
 
 def validated(**overrides: Any) -> dict[str, Any]:

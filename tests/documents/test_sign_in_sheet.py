@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
@@ -13,24 +11,12 @@ from lxml import etree
 
 from service.config import Settings
 from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document, validate_document
-from tests.conftest import load_example, set_path
+from tests.conftest import BodyFactory
 from tests.rendering.docx_xml import Paragraph, Rendered, w, xpath
 
-BodyFactory = Callable[..., dict[str, Any]]
 HEADERS = ["序号", "单位", "姓名", "职务", "签到"]
 TWIPS_PER_MM = 1440 / 25.4
 HOSTILE = '<w:t>&amp;</w:t> "引号" {{ rows }} {%tr for %}'
-
-
-@pytest.fixture
-def sheet_body() -> BodyFactory:
-    def build(**overrides: Any) -> dict[str, Any]:
-        body = copy.deepcopy(load_example("sign-in-sheet"))
-        for dotted, value in overrides.items():
-            set_path(body, dotted.split("__"), value)
-        return body
-
-    return build
 
 
 def context_for(body: dict[str, Any]) -> dict[str, Any]:

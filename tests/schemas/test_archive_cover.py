@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,24 +12,10 @@ from marshmallow import ValidationError
 
 from schemas.archive_cover import ArchiveCoverSchema
 from schemas.fields import Retention
-from tests.conftest import load_example, set_path
+from tests.conftest import BodyFactory
 
 URL = "/api/v1/documents/archive-cover/validate"
 BILINGUAL = re.compile(r"^[^\x00-\x7f].* / .*[A-Za-z]")
-BodyFactory = Callable[..., dict[str, Any]]
-
-
-@pytest.fixture
-def cover_body() -> BodyFactory:
-    """The shared example box, deep-copied, with "__"-path overrides applied (None deletes)."""
-
-    def build(**overrides: Any) -> dict[str, Any]:
-        body = copy.deepcopy(load_example("archive-cover"))
-        for dotted, value in overrides.items():
-            set_path(body, dotted.split("__"), value)
-        return body
-
-    return build
 
 
 def load(body: dict[str, Any]) -> dict[str, Any]:

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from schemas.archive_stamp import ArchiveStampSchema
-from tests.conftest import load_example
+from tests.conftest import BodyFactory
 
 URL = "/api/v1/documents/archive-stamp/validate"
 BILINGUAL = re.compile(r"^[^\x00-\x7f].* / .*[A-Za-z]")
-BodyFactory = Callable[..., dict[str, Any]]
-
-
-@pytest.fixture
-def stamp_body() -> BodyFactory:
-    """The example stamp with top-level overrides (None deletes)."""
-
-    def build(**overrides: Any) -> dict[str, Any]:
-        body = copy.deepcopy(load_example("archive-stamp"))
-        for key, value in overrides.items():
-            if value is None:
-                body.pop(key, None)
-            else:
-                body[key] = value
-        return body
-
-    return build
 
 
 def test_example_stamp_validates_without_corrections(stamp_body: BodyFactory) -> None:

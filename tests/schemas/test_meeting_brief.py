@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,25 +11,11 @@ from marshmallow import ValidationError
 
 from schemas.fields import Secrecy
 from schemas.meeting_brief import NAME_MAX_CHARS, MeetingBriefSchema
-from tests.conftest import load_example, set_path
+from tests.conftest import BodyFactory
 
-BodyFactory = Callable[..., dict[str, Any]]
 VALIDATE_URL = "/api/v1/documents/meeting-brief/validate"
 # Chinese first, then " / ", then English.
 BILINGUAL = re.compile(r"^[^\x00-\x7f].* / .*[A-Za-z]")
-
-
-@pytest.fixture
-def brief_body() -> BodyFactory:
-    """The shared example brief, deep-copied, with dotted-path overrides (a__0__b; None deletes)."""
-
-    def build(**overrides: Any) -> dict[str, Any]:
-        body = copy.deepcopy(load_example("meeting-brief"))
-        for dotted, value in overrides.items():
-            set_path(body, dotted.split("__"), value)
-        return body
-
-    return build
 
 
 def load(body: dict[str, Any]) -> dict[str, Any]:

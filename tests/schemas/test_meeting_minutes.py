@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from datetime import date
 from typing import Any
@@ -11,19 +10,14 @@ import pytest
 from flask.testing import FlaskClient
 
 from schemas.meeting_minutes import MeetingMinutesSchema
-from tests.conftest import load_example, set_path
+from tests.conftest import body_for
 
 VALIDATE_URL = "/api/v1/documents/meeting-minutes/validate"
 # Chinese first, then " / ", then English.
 BILINGUAL = re.compile(r"^[^\x00-\x7f].* / .*[A-Za-z]")
 
 
-def minutes_body(**overrides: Any) -> dict[str, Any]:
-    """The shared example minutes, deep-copied, with dotted-path overrides (`a__b`; None deletes)."""
-    body = copy.deepcopy(load_example("meeting-minutes"))
-    for dotted, value in overrides.items():
-        set_path(body, dotted.split("__"), value)
-    return body
+minutes_body = body_for("meeting-minutes")
 
 
 def load(body: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,8 +9,7 @@ from marshmallow import ValidationError
 
 from schemas.fields import ParsedDocNumber, Secrecy
 from schemas.meeting_notice import MeetingNoticeSchema
-
-BodyFactory = Callable[..., dict[str, Any]]
+from tests.conftest import BodyFactory
 
 
 def load(body: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -13,19 +12,14 @@ from schemas.minutes_feedback_slip import MinutesFeedbackSlipSchema
 from service.documents.pipeline import validate_document
 from service.errors import PayloadInvalidError
 from service.typography.workdays import published_years
-from tests.conftest import load_example, set_path
+from tests.conftest import body_for
 
 KIND = "minutes-feedback-slip"
 CHINA = timezone(timedelta(hours=8))
 LAST_PUBLISHED = published_years().stop - 1
 
 
-def slip_body(**overrides: Any) -> dict[str, Any]:
-    """The shared example, deep-copied, with `a__b` paths overridden (None deletes)."""
-    body = copy.deepcopy(load_example(KIND))
-    for dotted, value in overrides.items():
-        set_path(body, dotted.split("__"), value)
-    return body
+slip_body = body_for(KIND)
 
 
 def load(body: dict[str, Any]) -> dict[str, Any]:

@@ -2,72 +2,56 @@
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from schemas.reply_slip import ReplySlipSchema
-from tests.conftest import load_example, set_path
+from tests.conftest import BodyFactory, load_example
 
 VALIDATE_URL = "/api/v1/documents/reply-slip/validate"
 # Chinese first, then " / ", then English.
 BILINGUAL = re.compile(r"^[^\x00-\x7f].* / .*[A-Za-z]")
-BodyFactory = Callable[..., dict[str, Any]]
-
-
-@pytest.fixture
-def slip_body() -> BodyFactory:
-    """The example slip, deep-copied, with "__"-separated path overrides applied (None deletes)."""
-
-    def build(**overrides: Any) -> dict[str, Any]:
-        body = copy.deepcopy(load_example("reply-slip"))
-        for dotted, value in overrides.items():
-            set_path(body, dotted.split("__"), value)
-        return body
-
-    return build
 
 
 def person(**fields: Any) -> dict[str, Any]:
     return {"name": "王建军", **fields}
 
 
-def test_example_body_validates_with_the_notice_defaults(slip_body: BodyFactory) -> None:
-    data = ReplySlipSchema().load(slip_body())
+def test_example_body_validates_with_the_notice_defaults(reply_slip_body: BodyFactory) -> None:
+    data = ReplySlipSchema().load(reply_slip_body())
 
     assert data["reply"]["rows"] == 8
     assert data["attendees"] == []
     assert data["meeting"]["name"] == "全县冬春季安全生产工作会议"
 
 
-def test_the_notice_reply_object_is_accepted_as_is(slip_body: BodyFactory) -> None:
+def test_the_notice_reply_object_is_accepted_as_is(reply_slip_body: BodyFactory) -> None:
     """An office system copies `reply` and `contact` from the notice body unchanged."""
     notice = load_example("meeting-notice")
-    body = slip_body(reply=notice["reply"], contact=notice["contact"])
+    body = reply_slip_body(reply=notice["reply"], contact=notice["contact"])
 
     assert ReplySlipSchema().load(body)["reply"]["email"] == notice["reply"]["email"]
 
 
-def test_prefilled_attendee_keeps_every_column(slip_body: BodyFactory) -> None:
+def test_prefilled_attendee_keeps_every_column(reply_slip_body: BodyFactory) -> None:
     attendee = person(gender="男", unit="城关镇人民政府", title="副镇长", phone="13800000000", remarks="住宿")
 
-    data = ReplySlipSchema().load(slip_body(attendees=[attendee]))
+    data = ReplySlipSchema().load(reply_slip_body(attendees=[attendee]))
 
     assert data["attendees"] == [attendee]
 
 
-def test_meeting_start_is_optional(slip_body: BodyFactory) -> None:
-    assert "start" not in ReplySlipSchema().load(slip_body(meeting__start=None))["meeting"]
+def test_meeting_start_is_optional(reply_slip_body: BodyFactory) -> None:
+    assert "start" not in ReplySlipSchema().load(reply_slip_body(meeting__start=None))["meeting"]
 
 
-def test_hostile_text_survives_validation_unchanged(slip_body: BodyFactory) -> None:
+def test_hostile_text_survives_validation_unchanged(reply_slip_body: BodyFactory) -> None:
     hostile = '<w:t>&amp;</w:t> "{{ title }}" {%p if %}'
 
-    assert ReplySlipSchema().load(slip_body(meeting__name=hostile))["meeting"]["name"] == hostile
+    assert ReplySlipSchema().load(reply_slip_body(meeting__name=hostile))["meeting"]["name"] == hostile
 
 
 INVALID_BODIES = [
@@ -105,9 +89,9 @@ INVALID_BODIES = [
 
 @pytest.mark.parametrize(("overrides", "field", "status"), INVALID_BODIES)
 def test_invalid_body_is_rejected_naming_the_field(
-    client: FlaskClient, slip_body: BodyFactory, overrides: dict[str, Any], field: str, status: int
+    client: FlaskClient, reply_slip_body: BodyFactory, overrides: dict[str, Any], field: str, status: int
 ) -> None:
-    response = client.post(VALIDATE_URL, json=slip_body(**overrides))
+    response = client.post(VALIDATE_URL, json=reply_slip_body(**overrides))
 
     assert response.status_code == status
     problem = response.get_json()
@@ -116,8 +100,8 @@ def test_invalid_body_is_rejected_naming_the_field(
     assert all(BILINGUAL.match(message) for message in problem["errors"][field]), problem["errors"][field]
 
 
-def test_example_is_valid_over_http(client: FlaskClient, slip_body: BodyFactory) -> None:
-    response = client.post(VALIDATE_URL, json=slip_body())
+def test_example_is_valid_over_http(client: FlaskClient, reply_slip_body: BodyFactory) -> None:
+    response = client.post(VALIDATE_URL, json=reply_slip_body())
 
     assert response.status_code == 200
     assert response.get_json() == {"valid": True, "corrections": []}

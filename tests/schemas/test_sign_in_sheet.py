@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from schemas.sign_in_sheet import MAX_ATTENDEES, SignInSheetSchema
-from tests.conftest import load_example, set_path
+from tests.conftest import BodyFactory
 
 VALIDATE_URL = "/api/v1/documents/sign-in-sheet/validate"
 BILINGUAL = re.compile(r"^[^\x00-\x7f].* / .*[A-Za-z]")
-BodyFactory = Callable[..., dict[str, Any]]
 ATTENDEE = {"unit": "城关镇人民政府", "name": "王建军", "title": "副镇长"}
-
-
-@pytest.fixture
-def sheet_body() -> BodyFactory:
-    """The example sheet, deep-copied, with "__"-separated path overrides applied (None deletes)."""
-
-    def build(**overrides: Any) -> dict[str, Any]:
-        body = copy.deepcopy(load_example("sign-in-sheet"))
-        for dotted, value in overrides.items():
-            set_path(body, dotted.split("__"), value)
-        return body
-
-    return build
 
 
 def test_example_body_validates(sheet_body: BodyFactory) -> None:
