@@ -9,18 +9,25 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
-import pdfplumber
 import pytest
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
 from service.config import Settings
 from service.conversion import ConversionPool
 from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document
-from tests.conftest import load_example
-from tests.rendering.pdf_measure import EM_ABOVE_BASELINE, EM_BELOW_BASELINE, MM_PER_PT, embedded_fonts
+from tests.conftest import body_for, load_example
+from tests.documents.conftest import MeasurePdf
+from tests.rendering.pdf_measure import (
+    BLACK,
+    EM_ABOVE_BASELINE,
+    EM_BELOW_BASELINE,
+    MM_PER_PT,
+    Char,
+    MeasuredPdf,
+    Rule,
+)
 
 WIDTH, HEIGHT = 45.0, 16.0  # DA/T 22-2015 7.2
 CELL_WIDTH, CELL_HEIGHT = 15.0, 8.0
@@ -28,60 +35,40 @@ RULE = 0.5 * MM_PER_PT  # 0.5 pt
 CELLS = ("fonds_no", "year", "item_no", "organization", "retention", "pages")
 
 
-@dataclass(frozen=True)
-class Glyph:
-    text: str
-    x0: float
-    x1: float
-    baseline: float
-    size: float
-    font: str
-    color: tuple[float, ...]
+class Stamp(MeasuredPdf):
+    """The stamp's page: its glyphs (blanks left out) and its filled bars, mm from the page's corner."""
 
     @property
-    def middle(self) -> float:
-        """The vertical centre of the em box."""
-        em = self.size * MM_PER_PT
-        return self.baseline + (EM_BELOW_BASELINE - EM_ABOVE_BASELINE) * em / 2
-
-
-@dataclass(frozen=True)
-class Bar:
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    color: tuple[float, ...]
+    def width(self) -> float:
+        return self.first.width
 
     @property
-    def is_red(self) -> bool:
-        return len(self.color) == 3 and self.color[0] > 0.95 and max(self.color[1:]) < 0.05
+    def height(self) -> float:
+        return self.first.height
 
-
-@dataclass(frozen=True)
-class Stamp:
-    pdf: bytes
-    pages: int
-    width: float
-    height: float
-    glyphs: list[Glyph]
-    bars: list[Bar]
+    @cached_property
+    def glyphs(self) -> list[Char]:
+        return [char for char in self.first.chars if char.text.strip()]
 
     @property
-    def horizontal(self) -> list[Bar]:
+    def bars(self) -> list[Rule]:
+        return self.first.filled
+
+    @property
+    def horizontal(self) -> list[Rule]:
         return sorted((b for b in self.bars if b.x1 - b.x0 > b.bottom - b.top), key=lambda b: b.top)
 
     @property
-    def vertical(self) -> list[Bar]:
+    def vertical(self) -> list[Rule]:
         return sorted((b for b in self.bars if b.x1 - b.x0 < b.bottom - b.top), key=lambda b: b.x0)
 
-    def cell_glyphs(self, index: int) -> list[Glyph]:
+    def cell_glyphs(self, index: int) -> list[Char]:
         """Glyphs whose centre lies in cell `index` (reading order, 3 columns × 2 rows)."""
         row, column = divmod(index, 3)
         return [
             g
             for g in self.glyphs
-            if column * CELL_WIDTH < (g.x0 + g.x1) / 2 < (column + 1) * CELL_WIDTH
+            if column * CELL_WIDTH < g.centre < (column + 1) * CELL_WIDTH
             and row * CELL_HEIGHT < g.middle < (row + 1) * CELL_HEIGHT
         ]
 
@@ -89,56 +76,13 @@ class Stamp:
         return "".join(g.text for g in sorted(self.cell_glyphs(index), key=lambda g: (round(g.baseline, 1), g.x0)))
 
 
-def measure(pdf: bytes) -> Stamp:
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        page = document.pages[0]
-        height = float(page.height)
-        glyphs = [
-            Glyph(
-                text=str(c["text"]),
-                x0=float(c["x0"]) * MM_PER_PT,
-                x1=float(c["x1"]) * MM_PER_PT,
-                baseline=(height - float(c["matrix"][5])) * MM_PER_PT,
-                size=round(float(c["size"]), 2),
-                font=str(c["fontname"]).split("+")[-1],
-                color=tuple(float(v) for v in (c.get("non_stroking_color") or ())),
-            )
-            for c in page.chars
-            if str(c["text"]).strip()
-        ]
-        # LibreOffice writes the filled bars as closed paths (curves); rectangles would do as well.
-        bars = [
-            Bar(
-                x0=float(s["x0"]) * MM_PER_PT,
-                top=float(s["top"]) * MM_PER_PT,
-                x1=float(s["x1"]) * MM_PER_PT,
-                bottom=float(s["bottom"]) * MM_PER_PT,
-                color=tuple(float(v) for v in (s.get("non_stroking_color") or ())),
-            )
-            for s in [*page.rects, *page.curves]
-            if s.get("fill")
-        ]
-        return Stamp(pdf, len(document.pages), float(page.width) * MM_PER_PT, height * MM_PER_PT, glyphs, bars)
-
-
-@pytest.fixture(scope="module")
-def rendered_stamps() -> dict[str, Stamp]:
-    return {}
+stamp_body = body_for("archive-stamp")
 
 
 @pytest.fixture
-def render_stamp(conversion_pool: ConversionPool, rendered_stamps: dict[str, Stamp]) -> Callable[..., Stamp]:
-    catalog = TemplateCatalog(Settings().templates_dir)
-
-    def render(**overrides: Any) -> Stamp:
-        body = {**load_example("archive-stamp"), **overrides}
-        key = repr(sorted(body.items()))
-        if key not in rendered_stamps:
-            pdf = render_document(catalog, "archive-stamp", body, OutputFormat.PDF, conversion_pool).content
-            rendered_stamps[key] = measure(pdf)
-        return rendered_stamps[key]
-
-    return render
+def render_stamp(measure_pdf: MeasurePdf) -> Callable[..., Stamp]:
+    """render_stamp(**overrides): the example stamp with overrides, as a measured PDF."""
+    return lambda **overrides: measure_pdf("archive-stamp", stamp_body(**overrides), Stamp)
 
 
 @pytest.fixture
@@ -147,7 +91,7 @@ def stamp(render_stamp: Callable[..., Stamp]) -> Stamp:
 
 
 def test_stamp_is_one_page_of_45_by_16mm(stamp: Stamp) -> None:
-    assert stamp.pages == 1
+    assert len(stamp.pages) == 1
     assert stamp.width == pytest.approx(WIDTH, abs=0.2)
     assert stamp.height == pytest.approx(HEIGHT, abs=0.2)
 
@@ -193,11 +137,11 @@ def test_values_are_centred_in_their_cells(stamp: Stamp) -> None:
 def test_values_are_black_fangsong_xiaowu(stamp: Stamp) -> None:
     assert {g.size for g in stamp.glyphs} == {9.0}
     assert all(g.font.startswith("FandolFang") for g in stamp.glyphs)
-    assert all(g.color in ((0.0,), (0.0, 0.0, 0.0), (0.0, 0.0, 0.0, 1.0)) for g in stamp.glyphs)
+    assert all(g.color in BLACK for g in stamp.glyphs)
 
 
 def test_fonts_are_embedded(stamp: Stamp) -> None:
-    fonts = embedded_fonts(stamp.pdf)
+    fonts = stamp.fonts
 
     assert fonts and all(font.embedded and font.name.startswith("FandolFang") for font in fonts), fonts
 
@@ -237,7 +181,7 @@ def test_stamp_overlays_the_top_right_of_an_a4_page(stamp: Stamp) -> None:
     writer.add_page(a4)
     out = io.BytesIO()
     writer.write(out)
-    stamped = measure(out.getvalue())
+    stamped = Stamp.of(out.getvalue())
 
     assert "".join(g.text for g in stamped.glyphs if g.baseline < 10 + CELL_HEIGHT) == "J01220260041"
     assert min(g.x0 for g in stamped.glyphs) > 210 - 20 - WIDTH

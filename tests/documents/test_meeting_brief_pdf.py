@@ -7,42 +7,38 @@ targets and the numbers behind them are in docs/decisions/0008-meeting-brief.md.
 
 from __future__ import annotations
 
-import copy
-import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 import pytest
 
-from service.config import Settings
-from service.conversion import ConversionPool
-from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document
-from tests.conftest import load_example, set_path
+from tests.conftest import body_for
+from tests.documents.conftest import MeasurePdf
 from tests.rendering.pdf_measure import (
     BLOCK_BOTTOM,
     BLOCK_LEFT,
     BLOCK_RIGHT,
     BLOCK_TOP,
-    MM_PER_PT,
-    EmbeddedFont,
+    CHARACTER,
+    FOUR_HAO,
+    NOT_AT_LINE_END,
+    NOT_AT_LINE_START,
+    MeasuredPdf,
     Page,
     Rule,
     TextLine,
-    embedded_fonts,
-    read_pdf_bytes,
+    full_width_rules,
+    is_pure_cjk,
+    is_red,
+    page_number_errors,
+    red_rules,
+    row_of,
+    unmapped_fonts,
 )
 
-ROW = 579 / 1440 * 25.4  # one of the 22 rows (mm)
-ROW_ASCENT = 0.8 * ROW  # ADR 0002: a row's baseline is 0.8 of the row below its top
-CHARACTER = (BLOCK_RIGHT - BLOCK_LEFT) / 28  # 字
-FOUR_HAO = 14 * MM_PER_PT  # one 4号 character: the 报尾's and the page number's indent
+KIND = "meeting-brief"
 BLOCK_CENTRE = (BLOCK_LEFT + BLOCK_RIGHT) / 2
-PAGE_NUMBER = re.compile(r"^— (\d+) —$")
-NOT_AT_LINE_START = set("。，、；：？！”’）》」』】〕〉…—·％")
-NOT_AT_LINE_END = set("“‘（《「『【〔〈")
 DISTRIBUTION_LABELS = ("报：", "送：", "发：")
 COPIES = re.compile(r"^共印\d+份$")
 
@@ -132,20 +128,7 @@ MANY_NAMES = [
 LONGEST_NAME = "政协青山县第十一届委员会第五次会议秘书处工作简报"
 
 
-@dataclass(frozen=True)
-class MeasuredBrief:
-    body: dict[str, Any]
-    pages: list[Page]
-    fonts: list[EmbeddedFont]
-
-    @property
-    def first(self) -> Page:
-        return self.pages[0]
-
-    @property
-    def last(self) -> Page:
-        return self.pages[-1]
-
+class MeasuredBrief(MeasuredPdf):
     @property
     def name(self) -> TextLine:
         """简报名称: the line above the red rule set larger than 3号."""
@@ -177,19 +160,6 @@ class MeasuredBrief:
     def article_lines(self) -> list[TextLine]:
         return [line for page in self.pages for line in self.text_lines(page)]
 
-    def page_numbers(self) -> dict[int, TextLine]:
-        found = {}
-        for page in self.pages:
-            lines = [line for line in page.lines if line.em_top > BLOCK_BOTTOM]
-            assert len(lines) <= 1, [line.text for line in lines]
-            if lines:
-                found[page.number] = lines[0]
-        return found
-
-
-def red_rules(page: Page) -> list[Rule]:
-    return [rule for rule in page.rules if rule.is_red]
-
 
 def is_tail(line: TextLine) -> bool:
     return line.text.startswith(DISTRIBUTION_LABELS) or bool(COPIES.match(line.text)) or line.size == 14
@@ -199,44 +169,20 @@ def tail_lines(page: Page) -> list[TextLine]:
     return [line for line in page.body_lines if is_tail(line)]
 
 
-def tail_rules(page: Page) -> list[Rule]:
-    """Black full-width rules: only the 报尾 draws any."""
-    return [rule for rule in page.rules if not rule.is_red and rule.length > 150]
-
-
-def row_of(line: TextLine) -> float:
-    """Which of the 22 rows (from 0) the line's baseline sits in, as a fraction when it is off the grid."""
-    return (line.baseline - BLOCK_TOP - ROW_ASCENT) / ROW
-
-
-def is_pure_cjk(text: str) -> bool:
-    return all(ord(c) > 0x2E7F for c in text)
+# Black full-width rules: only the 报尾 draws any.
+tail_rules = full_width_rules
 
 
 # -- rendering --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def rendered() -> dict[str, MeasuredBrief]:
-    return {}
+brief_body = body_for(KIND)
 
 
 @pytest.fixture
-def measure(conversion_pool: ConversionPool, rendered: dict[str, MeasuredBrief]) -> Callable[..., MeasuredBrief]:
+def measure(measure_pdf: MeasurePdf) -> Callable[..., MeasuredBrief]:
     """measure(**overrides): the example brief with dotted-path overrides (a__0__b; None deletes), measured."""
-    catalog = TemplateCatalog(Settings().templates_dir)
-
-    def render(**overrides: Any) -> MeasuredBrief:
-        key = json.dumps(overrides, sort_keys=True, ensure_ascii=False)
-        if key not in rendered:
-            body = copy.deepcopy(load_example("meeting-brief"))
-            for dotted, value in overrides.items():
-                set_path(body, dotted.split("__"), value)
-            pdf = render_document(catalog, "meeting-brief", body, OutputFormat.PDF, conversion_pool).content
-            rendered[key] = MeasuredBrief(body, read_pdf_bytes(pdf), embedded_fonts(pdf))
-        return rendered[key]
-
-    return render
+    return lambda **overrides: measure_pdf(KIND, brief_body(**overrides), MeasuredBrief)
 
 
 @pytest.fixture
@@ -288,7 +234,7 @@ def test_name_is_red_centred_small_title_song(brief: MeasuredBrief) -> None:
     name = brief.name
 
     assert name.colors
-    assert all(len(c) == 3 and c[0] > 0.95 and max(c[1:]) < 0.05 for c in name.colors), name.colors
+    assert all(is_red(c) for c in name.colors), name.colors
     assert abs((name.x0 + name.x1) / 2 - BLOCK_CENTRE) <= 0.5
     assert all(re.match(r"NotoSerifCJK\w*-Bold", font) for font in name.fonts), name.fonts
     assert 18 <= name.size <= 36
@@ -548,24 +494,12 @@ def test_page_numbers_are_as_the_notice_prints_them(brief: MeasuredBrief) -> Non
     numbers = brief.page_numbers()
 
     assert sorted(numbers) == list(range(1, len(brief.pages) + 1))
-    for page, line in numbers.items():
-        match = PAGE_NUMBER.match(line.text)
-        assert match is not None and int(match[1]) == page
-        assert round(line.size, 2) == 14
-        assert abs(line.em_top - (BLOCK_BOTTOM + 7)) <= 0.5
-        if page % 2:
-            assert abs(line.x1 - (BLOCK_RIGHT - FOUR_HAO)) <= 0.5
-        else:
-            assert abs(line.x0 - (BLOCK_LEFT + FOUR_HAO)) <= 0.5
+    assert not page_number_errors(numbers, tolerance=0.5)
 
 
 def test_every_embedded_font_is_a_mapped_open_font(brief: MeasuredBrief) -> None:
-    allowed = re.compile(r"FandolFang|FandolKai|NotoSerifCJK|NotoSansCJK|LiberationSerif")
-    forbidden = re.compile(r"WenQuanYi|DejaVu|Droid")
-
     assert brief.fonts
-    assert all(font.embedded for font in brief.fonts), brief.fonts
-    assert all(allowed.match(font.name) and not forbidden.search(font.name) for font in brief.fonts), brief.fonts
+    assert not unmapped_fonts(brief.fonts), brief.fonts
 
 
 def test_hostile_text_is_printed_literally(measure: Callable[..., MeasuredBrief]) -> None:

@@ -7,47 +7,44 @@ per module. Positions are millimetres from the paper's top-left corner, read fro
 
 from __future__ import annotations
 
-import io
-import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-import pdfplumber
 import pytest
 
-from service.config import Settings
-from service.conversion import ConversionPool
-from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document
 from tests.conftest import body_for
+from tests.documents.conftest import MeasurePdf
 from tests.rendering.pdf_measure import (
     BLOCK_BOTTOM,
     BLOCK_LEFT,
     BLOCK_RIGHT,
     BLOCK_TOP,
+    CHARACTER,
     MM_PER_PT,
-    EmbeddedFont,
+    NOT_AT_LINE_END,
+    NOT_AT_LINE_START,
+    ROW,
+    ROW_ASCENT,
+    Char,
+    MeasuredPdf,
     Page,
     Rule,
     TextLine,
-    embedded_fonts,
-    read_pdf_bytes,
+    full_width_rules,
+    is_pure_cjk,
+    page_number_errors,
+    red_rules,
+    row_of,
+    unmapped_fonts,
 )
 
 KIND = "meeting-minutes"
-ROW = 579 / 1440 * 25.4  # GB/T 9704-2012 5.2.3: one of the 22 rows (mm)
-ROW_ASCENT = 0.8 * ROW  # ADR 0002: a row's baseline is 0.8 of the row below its top
 # A line's baseline may sit this far off its row: lines led by 黑体 (Noto Sans CJK) sit 0.44 mm high.
 GRID_TOLERANCE = 0.6
-CHARACTER = (BLOCK_RIGHT - BLOCK_LEFT) / 28  # 字: one of the 28 cells of a line
 CJK_ADVANCE = 15.75 * MM_PER_PT  # a 3号 character as set: 16 pt condensed by 0.25 pt
-FOUR_HAO = 14 * MM_PER_PT
 CENTRE = (BLOCK_LEFT + BLOCK_RIGHT) / 2
-PAGE_NUMBER = re.compile(r"^— (\d+) —$")
 ATTENDANCE_LABELS = ("出席：", "请假：", "列席：")
-NOT_AT_LINE_START = set("。，、；：？！”’）》」』】〕〉…—·％")
-NOT_AT_LINE_END = set("“‘（《「『【〔〈")
 # The head (ADR 0007): rows counted from 0 at the 版心's top.
 ISSUE_ROW, ISSUER_ROW, FIRST_BODY_ROW, TITLE_ROW = 5, 7, 9, 10
 
@@ -86,30 +83,8 @@ BODIES: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass(frozen=True)
-class Char:
-    baseline: float
-    x0: float
-    text: str
-    font: str
-
-
-@dataclass(frozen=True)
-class MeasuredMinutes:
-    """One rendered set of minutes: its body, its pages as measured, every character, and its fonts."""
-
-    body: dict[str, Any]
-    pages: list[Page]
-    chars: list[list[Char]]  # per page
-    fonts: list[EmbeddedFont]
-
-    @property
-    def first(self) -> Page:
-        return self.pages[0]
-
-    @property
-    def last(self) -> Page:
-        return self.pages[-1]
+class MeasuredMinutes(MeasuredPdf):
+    """One rendered set of minutes: its body, its pages as measured (every character too), and its fonts."""
 
     @property
     def mark(self) -> TextLine:
@@ -133,53 +108,15 @@ class MeasuredMinutes:
         ]
 
     def chars_of(self, page: Page, line: TextLine) -> list[Char]:
-        return [char for char in self.chars[page.number - 1] if abs(char.baseline - line.baseline) < 0.05]
-
-    def page_numbers(self) -> dict[int, TextLine]:
-        found = {}
-        for page in self.pages:
-            below = [line for line in page.lines if line.em_top > BLOCK_BOTTOM]
-            assert len(below) <= 1, below
-            if below:
-                found[page.number] = below[0]
-        return found
-
-
-def red_rules(page: Page) -> list[Rule]:
-    return [rule for rule in page.rules if rule.is_red]
+        return [char for char in page.chars if abs(char.baseline - line.baseline) < 0.05]
 
 
 def is_imprint(line: TextLine) -> bool:
     return line.text.startswith("抄送：") or line.text.endswith("印发")
 
 
-def imprint_rules(page: Page) -> list[Rule]:
-    return [rule for rule in page.rules if not rule.is_red and rule.length > 150]
-
-
-def row_of(line: TextLine) -> float:
-    """The grid row (from 0 at the 版心's top) whose baseline the line sits on, unrounded."""
-    return (line.baseline - BLOCK_TOP - ROW_ASCENT) / ROW
-
-
-def is_pure_cjk(text: str) -> bool:
-    return all(ord(c) > 0x2E7F for c in text)
-
-
-def read_chars(pdf: bytes) -> list[list[Char]]:
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        return [
-            [
-                Char(
-                    baseline=round(float(page.height) - float(c["matrix"][5]), 1) * MM_PER_PT,
-                    x0=float(c["x0"]) * MM_PER_PT,
-                    text=str(c["text"]),
-                    font=str(c["fontname"]).split("+")[-1],
-                )
-                for c in page.chars
-            ]
-            for page in document.pages
-        ]
+# Black full-width rules: only the 版记 draws any.
+imprint_rules = full_width_rules
 
 
 # -- rendering ------------------------------------------------------------------------------------------
@@ -188,25 +125,10 @@ def read_chars(pdf: bytes) -> list[list[Char]]:
 minutes_body = body_for(KIND)
 
 
-@pytest.fixture(scope="module")
-def rendered() -> dict[str, MeasuredMinutes]:
-    """The module's cache: each body is converted once, whichever tests ask for it."""
-    return {}
-
-
 @pytest.fixture
-def measure(conversion_pool: ConversionPool, rendered: dict[str, MeasuredMinutes]) -> Callable[..., MeasuredMinutes]:
-    catalog = TemplateCatalog(Settings().templates_dir)
-
-    def measure(**overrides: Any) -> MeasuredMinutes:
-        key = json.dumps(overrides, sort_keys=True, ensure_ascii=False)
-        if key not in rendered:
-            body = minutes_body(**overrides)
-            pdf = render_document(catalog, KIND, body, OutputFormat.PDF, conversion_pool).content
-            rendered[key] = MeasuredMinutes(body, read_pdf_bytes(pdf), read_chars(pdf), embedded_fonts(pdf))
-        return rendered[key]
-
-    return measure
+def measure(measure_pdf: MeasurePdf) -> Callable[..., MeasuredMinutes]:
+    """measure(**overrides): the example minutes with dotted-path overrides (a__0__b; None deletes), measured."""
+    return lambda **overrides: measure_pdf(KIND, minutes_body(**overrides), MeasuredMinutes)
 
 
 @pytest.fixture(params=list(BODIES))
@@ -475,24 +397,12 @@ def test_page_numbers_alternate_sides_7mm_below_the_block(minutes: MeasuredMinut
     numbers = minutes.page_numbers()
 
     assert sorted(numbers) == list(range(1, len(minutes.pages) + 1))
-    for page, line in numbers.items():
-        match = PAGE_NUMBER.match(line.text)
-        assert match is not None and int(match[1]) == page
-        assert round(line.size, 2) == 14
-        assert abs(line.em_top - (BLOCK_BOTTOM + 7)) <= 1
-        if page % 2:
-            assert abs(line.x1 - (BLOCK_RIGHT - FOUR_HAO)) <= 1
-        else:
-            assert abs(line.x0 - (BLOCK_LEFT + FOUR_HAO)) <= 1
+    assert not page_number_errors(numbers)
 
 
 def test_every_embedded_font_is_a_mapped_open_font(minutes: MeasuredMinutes) -> None:
-    allowed = re.compile(r"FandolFang|FandolKai|NotoSerifCJK|NotoSansCJK|LiberationSerif")
-    forbidden = re.compile(r"WenQuanYi|DejaVu|Droid")
-
     assert minutes.fonts
-    assert all(font.embedded for font in minutes.fonts), minutes.fonts
-    assert all(allowed.match(font.name) and not forbidden.search(font.name) for font in minutes.fonts)
+    assert not unmapped_fonts(minutes.fonts), minutes.fonts
 
 
 def test_markup_and_template_syntax_print_literally(measure: Callable[..., MeasuredMinutes]) -> None:

@@ -7,17 +7,13 @@ targets are in docs/decisions/0006-minutes-feedback-slip.md.
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-import pdfplumber
 import pytest
 
-from service.config import Settings
-from service.conversion import ConversionPool
 from service.documents.minutes_feedback_slip import (
     CELL_LINE,
     KIND,
@@ -26,29 +22,32 @@ from service.documents.minutes_feedback_slip import (
     SlipLayout,
     layout,
 )
-from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document, validate_document
-from tests.documents.test_minutes_feedback_slip import slip_body
+from service.documents.pipeline import validate_document
+from tests.conftest import body_for
+from tests.documents.conftest import MeasurePdf
 from tests.rendering.pdf_measure import (
+    BLACK,
     BLOCK_BOTTOM,
     BLOCK_LEFT,
     BLOCK_RIGHT,
     BLOCK_TOP,
+    EM_ABOVE_BASELINE,
+    EM_BELOW_BASELINE,
     MM_PER_PT,
-    EmbeddedFont,
+    ROW,
+    Char,
+    MeasuredPdf,
     Page,
     Rule,
-    embedded_fonts,
-    read_pdf_bytes,
+    unmapped_fonts,
 )
 
 NAME = "minutes-feedback-slip"
-ROW = 579 / 1440 * 25.4  # one grid row of GB/T 9704-2012 5.2.3 (mm)
 LINE = CELL_LINE.mm  # one line of text in a form cell (mm)
 # LibreOffice sets the page's first grid row 0.16 mm low (ADR 0002: the notice's 份号 baseline is 45.33 mm).
 FIRST_BASELINE = 45.33
 LABEL_COLUMN_RIGHT = 64.0  # mm: the rule between labels and values
 FRAME_BOTTOM = 261.79  # mm: ADR 0006, 0.21 mm above the 版心's bottom edge
-OPEN_FONTS = ("FandolFang", "FandolKai", "NotoSerifCJK", "NotoSansCJK", "Liberation")
 
 ONE_UNIT = {"units": ["县住建局"]}
 # Near the most the page holds: a two-line title, Latin and digits in the values, 21-character lines.
@@ -87,15 +86,43 @@ class CellLine:
     text: str
 
 
-@dataclass(frozen=True)
-class MeasuredSlip:
-    body: dict[str, Any]
-    page_count: int
-    page: Page
-    fonts: list[EmbeddedFont]
-    cells: list[CellLine]
-    verticals: list[tuple[float, float, float, float]]  # x, top, bottom, width (mm)
-    colours: frozenset[tuple[float, ...]]
+class MeasuredSlip(MeasuredPdf):
+    @property
+    def page(self) -> Page:
+        return self.pages[0]
+
+    @cached_property
+    def cells(self) -> list[CellLine]:
+        """The page's characters grouped by column (label or value) and baseline, top to bottom."""
+        groups: dict[tuple[str, float], list[Char]] = {}
+        for char in self.page.chars:
+            column = "label" if char.x0 < LABEL_COLUMN_RIGHT else "value"
+            groups.setdefault((column, round(char.baseline, 2)), []).append(char)
+        cells = []
+        for (column, baseline), chars in sorted(groups.items(), key=lambda item: item[0][1]):
+            chars.sort(key=lambda c: c.x0)
+            size = max(c.size for c in chars) * MM_PER_PT
+            cells.append(
+                CellLine(
+                    column=column,
+                    baseline=baseline,
+                    em_top=baseline - EM_ABOVE_BASELINE * size,
+                    em_bottom=baseline + EM_BELOW_BASELINE * size,
+                    x0=chars[0].x0,
+                    x1=chars[-1].x1,
+                    text="".join(c.text for c in chars),
+                )
+            )
+        return cells
+
+    @property
+    def verticals(self) -> list[tuple[float, float, float, float]]:
+        """The vertical rules as (x, top, bottom, width), mm, left to right."""
+        return sorted((s.x0, s.top, s.bottom, s.width) for s in self.page.strokes if s.vertical)
+
+    @property
+    def colours(self) -> frozenset[tuple[float, ...]]:
+        return frozenset(char.color for char in self.page.chars)
 
     @property
     def frame(self) -> list[Rule]:
@@ -125,68 +152,13 @@ class MeasuredSlip:
         return [cell for cell in self.cells if cell.column == "label" and top < cell.baseline < bottom]
 
 
-def read_cells(pdf: bytes) -> tuple[list[CellLine], list[tuple[float, float, float, float]], frozenset[Any]]:
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        page = document.pages[0]
-        groups: dict[tuple[str, float], list[dict[str, Any]]] = {}
-        for char in page.chars:
-            baseline = round((float(page.height) - float(char["matrix"][5])) * MM_PER_PT, 2)
-            column = "label" if float(char["x0"]) * MM_PER_PT < LABEL_COLUMN_RIGHT else "value"
-            groups.setdefault((column, baseline), []).append(char)
-        cells = []
-        for (column, baseline), chars in sorted(groups.items(), key=lambda item: item[0][1]):
-            chars.sort(key=lambda c: float(c["x0"]))
-            size = max(float(c["size"]) for c in chars) * MM_PER_PT
-            cells.append(
-                CellLine(
-                    column=column,
-                    baseline=baseline,
-                    em_top=baseline - 0.88 * size,
-                    em_bottom=baseline + 0.12 * size,
-                    x0=float(chars[0]["x0"]) * MM_PER_PT,
-                    x1=float(chars[-1]["x1"]) * MM_PER_PT,
-                    text="".join(str(c["text"]) for c in chars),
-                )
-            )
-        verticals = [
-            (
-                float(line["x0"]) * MM_PER_PT,
-                float(line["top"]) * MM_PER_PT,
-                float(line["bottom"]) * MM_PER_PT,
-                float(line["linewidth"]) * MM_PER_PT,
-            )
-            for line in page.lines
-            if abs(float(line["x0"]) - float(line["x1"])) < 0.01
-        ]
-        colours = frozenset(tuple(c.get("non_stroking_color") or ()) for c in page.chars)
-    return cells, sorted(verticals), colours
-
-
-@pytest.fixture(scope="module")
-def rendered_slips() -> dict[str, MeasuredSlip]:
-    return {}
+slip_body = body_for(NAME)
 
 
 @pytest.fixture
-def measure_slip(
-    conversion_pool: ConversionPool, rendered_slips: dict[str, MeasuredSlip]
-) -> Callable[..., MeasuredSlip]:
+def measure_slip(measure_pdf: MeasurePdf) -> Callable[..., MeasuredSlip]:
     """measure_slip(**overrides): the example slip for one unit, with overrides, as a measured PDF."""
-    catalog = TemplateCatalog(Settings().templates_dir)
-
-    def measure(**overrides: Any) -> MeasuredSlip:
-        key = json.dumps(overrides, sort_keys=True, ensure_ascii=False)
-        if key not in rendered_slips:
-            body = slip_body(**{**ONE_UNIT, **overrides})
-            pdf = render_document(catalog, NAME, body, OutputFormat.PDF, conversion_pool).content
-            pages = read_pdf_bytes(pdf)
-            cells, verticals, colours = read_cells(pdf)
-            rendered_slips[key] = MeasuredSlip(
-                body, len(pages), pages[0], embedded_fonts(pdf), cells, verticals, colours
-            )
-        return rendered_slips[key]
-
-    return measure
+    return lambda **overrides: measure_pdf(NAME, slip_body(**{**ONE_UNIT, **overrides}), MeasuredSlip)
 
 
 @pytest.fixture
@@ -209,7 +181,7 @@ def estimated_layout(body: dict[str, Any]) -> SlipLayout:
 
 
 def test_slip_is_one_a4_page(any_slip: MeasuredSlip) -> None:
-    assert any_slip.page_count == 1
+    assert len(any_slip.pages) == 1
     assert any_slip.page.width == pytest.approx(210, abs=0.1)
     assert any_slip.page.height == pytest.approx(297, abs=0.1)
 
@@ -351,14 +323,11 @@ def test_text_is_3hao_except_the_title(any_slip: MeasuredSlip) -> None:
 
 def test_every_embedded_font_is_a_mapped_open_font(any_slip: MeasuredSlip) -> None:
     assert any_slip.fonts
-    for font in any_slip.fonts:
-        assert font.embedded, font
-        assert font.name.startswith(OPEN_FONTS), font
-        assert "WenQuanYi" not in font.name and "DejaVu" not in font.name
+    assert not unmapped_fonts(any_slip.fonts), any_slip.fonts
 
 
 def test_form_is_all_black(any_slip: MeasuredSlip) -> None:
-    assert any_slip.colours <= {(0.0,), (0.0, 0.0, 0.0), (0.0, 0.0, 0.0, 1.0)}
+    assert any_slip.colours <= BLACK
     assert all(rule.color in {(0.0,), (0.0, 0.0, 0.0)} for rule in any_slip.page.rules)
 
 

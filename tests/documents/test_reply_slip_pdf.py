@@ -1,43 +1,34 @@
 """The standalone reply slip (参会回执) as LibreOffice prints it: GB/T 9704 page, the notice's form, paging.
 
 Bodies go through the real pipeline and the warm LibreOffice pool, once per body per module. The table is
-read back band by band with the sign-in sheet's reader (tests/documents/test_sign_in_sheet_pdf.read_table).
+read back band by band (tests/rendering/pdf_measure.read_table), as the sign-in sheet's.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from service.config import Settings
-from service.conversion import ConversionPool
-from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document
 from tests.conftest import load_example
-from tests.documents.test_sign_in_sheet_pdf import (
-    ALLOWED_FONTS,
-    FORBIDDEN_FONTS,
-    FOUR_HAO,
-    PAGE_NUMBER,
-    ROW,
-    ROW_ASCENT,
-    TableRow,
-    read_table,
-    table_rules,
-    vertical_rule_positions,
-)
+from tests.documents.conftest import MeasurePdf
 from tests.rendering.pdf_measure import (
+    BLACK,
     BLOCK_BOTTOM,
     BLOCK_LEFT,
     BLOCK_RIGHT,
     BLOCK_TOP,
-    EmbeddedFont,
-    Page,
-    embedded_fonts,
-    read_pdf_bytes,
+    ROW,
+    ROW_ASCENT,
+    MeasuredPdf,
+    TableRow,
+    full_width_rules,
+    page_number_errors,
+    read_table,
+    table_edge_errors,
+    unmapped_fonts,
 )
 
 HEADERS = ("姓名", "性别", "单位及职务", "联系电话", "备注")
@@ -60,16 +51,10 @@ def prefilled(count: int) -> list[dict[str, str]]:
     ]
 
 
-@dataclass(frozen=True)
-class MeasuredSlip:
-    body: dict[str, Any]
-    pdf: bytes
-    pages: list[Page]
-    fonts: list[EmbeddedFont]
-
+class MeasuredSlip(MeasuredPdf):
     @property
     def rows(self) -> list[TableRow]:
-        return read_table(self.pdf, self.pages, EDGES)
+        return read_table(self.pages, EDGES)
 
     def expected_rows(self) -> list[tuple[str, ...]]:
         listed = [
@@ -95,25 +80,10 @@ BODIES: dict[str, Callable[[], dict[str, Any]]] = {
 ALL = pytest.mark.parametrize("name", [name for name in BODIES if not name.endswith("-blank")])
 
 
-@pytest.fixture(scope="module")
-def rendered_slips() -> dict[str, MeasuredSlip]:
-    return {}
-
-
 @pytest.fixture
-def measure_slip(
-    conversion_pool: ConversionPool, rendered_slips: dict[str, MeasuredSlip]
-) -> Callable[[str], MeasuredSlip]:
-    catalog = TemplateCatalog(Settings().templates_dir)
-
-    def measure(name: str) -> MeasuredSlip:
-        if name not in rendered_slips:
-            body = BODIES[name]()
-            pdf = render_document(catalog, "reply-slip", body, OutputFormat.PDF, conversion_pool).content
-            rendered_slips[name] = MeasuredSlip(body, pdf, read_pdf_bytes(pdf), embedded_fonts(pdf))
-        return rendered_slips[name]
-
-    return measure
+def measure_slip(measure_pdf: MeasurePdf) -> Callable[[str], MeasuredSlip]:
+    """measure_slip(name): one of BODIES rendered to PDF and measured (once per module)."""
+    return lambda name: measure_pdf("reply-slip", BODIES[name](), MeasuredSlip)
 
 
 @ALL
@@ -143,22 +113,14 @@ def test_contact_row_is_the_third_row_flush_left(measure_slip: Callable[[str], M
     assert re.fullmatch(r"填报单位（盖章）：\s*联系人：\s*联系电话：", line.text)
     assert abs(line.x0 - BLOCK_LEFT) <= 0.5
     assert abs(line.baseline - ROW_ASCENT - (BLOCK_TOP + 2 * ROW)) <= 0.5
-    assert table_rules(page)[0].top >= line.em_bottom
+    assert full_width_rules(page)[0].top >= line.em_bottom
 
 
 @ALL
 def test_table_is_the_notice_form_156mm_wide_from_the_28mm_edge(
     name: str, measure_slip: Callable[[str], MeasuredSlip]
 ) -> None:
-    slip = measure_slip(name)
-    rules = [rule for page in slip.pages for rule in table_rules(page)]
-
-    assert all(abs(rule.x0 - BLOCK_LEFT) <= 0.3 and abs(rule.x1 - BLOCK_RIGHT) <= 0.3 for rule in rules)
-    verticals = vertical_rule_positions(slip.pdf)
-    for page in slip.pages:
-        xs = sorted(x for number, x in verticals if number == page.number)
-        assert len(xs) == len(EDGES)
-        assert all(abs(x - edge) <= 0.3 for x, edge in zip(xs, EDGES, strict=True)), xs
+    assert not table_edge_errors(measure_slip(name).pages, EDGES)
 
 
 @ALL
@@ -166,7 +128,7 @@ def test_rules_are_black(name: str, measure_slip: Callable[[str], MeasuredSlip])
     rules = [rule for page in measure_slip(name).pages for rule in page.rules]
 
     assert rules
-    assert all(rule.color in ((0.0,), (0.0, 0.0, 0.0), (0.0, 0.0, 0.0, 1.0)) for rule in rules)
+    assert all(rule.color in BLACK for rule in rules)
 
 
 @ALL
@@ -201,7 +163,7 @@ def test_instructions_follow_the_table_in_3hao_fangsong(name: str, measure_slip:
     instructions = last.line_with("请于2026年12月1日")
     organiser = last.line_with("联系人：陈晓东")
 
-    assert instructions.em_top > table_rules(last)[-1].bottom
+    assert instructions.em_top > full_width_rules(last)[-1].bottom
     assert organiser.baseline > instructions.baseline
     assert round(instructions.size, 2) == 16
     assert any(font.startswith("FandolFang") for font in instructions.fonts)
@@ -212,29 +174,17 @@ def test_every_embedded_font_is_a_mapped_open_font(name: str, measure_slip: Call
     fonts = measure_slip(name).fonts
 
     assert fonts
-    assert all(font.embedded for font in fonts), fonts
-    assert all(ALLOWED_FONTS.match(font.name) and not FORBIDDEN_FONTS.search(font.name) for font in fonts), fonts
+    assert not unmapped_fonts(fonts), fonts
 
 
 @ALL
 def test_page_numbers_follow_gbt9704(name: str, measure_slip: Callable[[str], MeasuredSlip]) -> None:
     """GB/T 9704-2012 7.5, as on the notice whose 附件 this slip is."""
     slip = measure_slip(name)
-    numbers = {
-        page.number: line
-        for page in slip.pages
-        for line in page.lines
-        if line.em_top > BLOCK_BOTTOM and PAGE_NUMBER.match(line.text)
-    }
+    numbers = slip.page_numbers()
 
     assert sorted(numbers) == [page.number for page in slip.pages]
-    for page, line in numbers.items():
-        assert round(line.size, 2) == 14
-        assert abs(line.em_top - (BLOCK_BOTTOM + 7)) <= 1
-        if page % 2:
-            assert abs(line.x1 - (BLOCK_RIGHT - FOUR_HAO)) <= 1
-        else:
-            assert abs(line.x0 - (BLOCK_LEFT + FOUR_HAO)) <= 1
+    assert not page_number_errors(numbers)
 
 
 def test_last_row_moves_with_the_instructions_from_the_first_page(measure_slip: Callable[[str], MeasuredSlip]) -> None:
@@ -243,7 +193,7 @@ def test_last_row_moves_with_the_instructions_from_the_first_page(measure_slip: 
 
     assert len(slip.pages) == 2
     assert [row.cells for row in slip.rows if row.page == 2] == [HEADERS, ("",) * 5]
-    assert slip.pages[1].line_with("请于2026年12月1日").em_top > table_rules(slip.pages[1])[-1].bottom
+    assert slip.pages[1].line_with("请于2026年12月1日").em_top > full_width_rules(slip.pages[1])[-1].bottom
 
 
 @pytest.mark.xfail(
@@ -254,4 +204,4 @@ def test_last_row_moves_with_the_instructions_from_the_first_page(measure_slip: 
 def test_instructions_never_open_a_page_alone(measure_slip: Callable[[str], MeasuredSlip]) -> None:
     slip = measure_slip("37-blank")
 
-    assert table_rules(slip.pages[-1])
+    assert full_width_rules(slip.pages[-1])

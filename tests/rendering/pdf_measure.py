@@ -8,10 +8,12 @@ box of a CJK glyph taken as 0.88 em above the baseline and 0.12 em below it.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pdfplumber
 from pypdf import PdfReader
@@ -24,6 +26,72 @@ BLOCK_TOP = 37.0  # GB/T 9704-2012 5.2.1: the 版心 is 37 mm from the top …
 BLOCK_BOTTOM = 37.0 + 225.0  # … and 225 mm tall
 BLOCK_LEFT = 28.0
 BLOCK_RIGHT = 28.0 + 156.0
+ROW = 579 / 1440 * 25.4  # GB/T 9704-2012 5.2.3: one of the 22 rows, the grid's 579-twip line pitch (mm)
+ROW_ASCENT = 0.8 * ROW  # ADR 0002 line model: a row's baseline is 0.8 of the row below the row's top
+CHARACTER = (BLOCK_RIGHT - BLOCK_LEFT) / 28  # 字: one of the 28 cells of a line
+FOUR_HAO = 14 * MM_PER_PT  # one 4号 character (4.94 mm): the page number's and the 版记's indent
+PAGE_NUMBER = re.compile(r"^— (\d+) —$")  # GB/T 9704-2012 7.5
+# Punctuation that may not start a line (GB/T 15834 practice; LibreOffice's Chinese kinsoku list) …
+NOT_AT_LINE_START = frozenset("。，、；：？！”’）》」』】〕〉…—·％")
+# … and opening marks that may not end one.
+NOT_AT_LINE_END = frozenset("“‘（《「『【〔〈")
+# The faces fonts/fonts.conf maps the official fonts to, and the fallbacks that mean a font was missing.
+MAPPED_FONTS = re.compile(r"FandolFang|FandolKai|NotoSerifCJK|NotoSansCJK|LiberationSerif")
+FALLBACK_FONTS = re.compile(r"WenQuanYi|DejaVu|Droid")
+
+
+def is_red(color: tuple[float, ...]) -> bool:
+    """RGB red as the templates print it (FF0000)."""
+    return len(color) == 3 and color[0] > 0.95 and max(color[1:]) < 0.05
+
+
+@dataclass(frozen=True)
+class Char:
+    """One character as placed: its box's left and right, its baseline (mm), size (pt), font and fill."""
+
+    text: str
+    x0: float
+    x1: float
+    baseline: float
+    size: float
+    font: str  # without the subset tag (ABCDEF+)
+    color: tuple[float, ...] = ()
+
+    @property
+    def em_top(self) -> float:
+        return self.baseline - EM_ABOVE_BASELINE * self.size * MM_PER_PT
+
+    @property
+    def em_bottom(self) -> float:
+        return self.baseline + EM_BELOW_BASELINE * self.size * MM_PER_PT
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def middle(self) -> float:
+        """The vertical centre of the em box."""
+        return (self.em_top + self.em_bottom) / 2
+
+
+@dataclass(frozen=True)
+class Stroke:
+    """A stroked line (mm): table rules and cell borders as LibreOffice draws them."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    width: float  # the line's width
+
+    @property
+    def horizontal(self) -> bool:
+        return abs(self.bottom - self.top) < 0.01
+
+    @property
+    def vertical(self) -> bool:
+        return abs(self.x1 - self.x0) < 0.01
 
 
 @dataclass(frozen=True)
@@ -54,7 +122,7 @@ class TextLine:
 
 @dataclass(frozen=True)
 class Rule:
-    """A horizontal line or thin filled rectangle."""
+    """A rule as its box (mm): a horizontal line, or a filled rectangle (a bar, horizontal or vertical)."""
 
     top: float
     bottom: float
@@ -72,16 +140,19 @@ class Rule:
 
     @property
     def is_red(self) -> bool:
-        return len(self.color) == 3 and self.color[0] > 0.9 and max(self.color[1:]) < 0.1
+        return is_red(self.color)
 
 
 @dataclass(frozen=True)
 class Page:
     number: int
     lines: list[TextLine]
-    rules: list[Rule]
+    rules: list[Rule]  # horizontal, each once
     width: float = 0.0  # mm
     height: float = 0.0
+    chars: list[Char] = field(default_factory=list)  # every character, blanks included, in the PDF's order
+    strokes: list[Stroke] = field(default_factory=list)
+    filled: list[Rule] = field(default_factory=list)  # every filled rectangle and closed path
 
     def line_with(self, text: str) -> TextLine:
         found = [line for line in self.lines if text in line.text]
@@ -170,6 +241,34 @@ def _measure(number: int, page: Any) -> Page:
         rules=_rules(page),
         width=float(page.width) * MM_PER_PT,
         height=height * MM_PER_PT,
+        chars=[
+            Char(
+                text=str(c["text"]),
+                x0=float(c["x0"]) * MM_PER_PT,
+                x1=float(c["x1"]) * MM_PER_PT,
+                baseline=(height - float(c["matrix"][5])) * MM_PER_PT,
+                size=round(float(c["size"]), 2),
+                font=str(c["fontname"]).split("+")[-1],
+                color=_color(c.get("non_stroking_color")),
+            )
+            for c in page.chars
+        ],
+        strokes=[
+            Stroke(
+                x0=float(line["x0"]) * MM_PER_PT,
+                top=float(line["top"]) * MM_PER_PT,
+                x1=float(line["x1"]) * MM_PER_PT,
+                bottom=float(line["bottom"]) * MM_PER_PT,
+                width=float(line.get("linewidth", 0)) * MM_PER_PT,
+            )
+            for line in page.lines
+        ],
+        # NOTE: LibreOffice writes filled shapes (the 归档章's bars) as closed paths (curves).
+        filled=[
+            _rule(float(shape["top"]), float(shape["bottom"]), shape, "non_stroking_color")
+            for shape in [*page.rects, *page.curves]
+            if shape.get("fill")
+        ],
     )
 
 
@@ -208,6 +307,141 @@ def grid_rows(page: Page, pitch: float = 579 / 1440 * 25.4) -> int:
     if not lines:
         return 0
     return round((lines[-1].baseline - lines[0].baseline) / pitch) + 1
+
+
+def row_of(line: TextLine) -> float:
+    """Which of the 22 rows (from 0 at the 版心's top) the line's baseline sits on, unrounded."""
+    return (line.baseline - BLOCK_TOP - ROW_ASCENT) / ROW
+
+
+def is_pure_cjk(text: str) -> bool:
+    return all(ord(c) > 0x2E7F for c in text)
+
+
+def red_rules(page: Page) -> list[Rule]:
+    return [rule for rule in page.rules if rule.is_red]
+
+
+def full_width_rules(page: Page) -> list[Rule]:
+    """Black rules across the 版心 (longer than 150 mm): a 版记's, a 报尾's or a full-width table's."""
+    return [rule for rule in page.rules if not rule.is_red and rule.length > 150]
+
+
+def vertical_rule_positions(pages: Iterable[Page]) -> set[tuple[int, float]]:
+    """(page, x in mm) of every vertical stroked line, rounded to 0.1 mm."""
+    return {(page.number, round(stroke.x0, 1)) for page in pages for stroke in page.strokes if stroke.vertical}
+
+
+# What black looks like in LibreOffice's PDFs: grey, RGB or CMYK.
+BLACK = frozenset({(0.0,), (0.0, 0.0, 0.0), (0.0, 0.0, 0.0, 1.0)})
+
+
+def table_edge_errors(pages: Iterable[Page], edges: Sequence[float], *, tolerance: float = 0.3) -> list[str]:
+    """Where a ruled table across the 版心 departs from its design on each page: full-width rules that do not
+    run from the block's left edge to its right, vertical rules that are not at `edges` (mm), one each."""
+    errors = []
+    for page in pages:
+        for rule in full_width_rules(page):
+            if abs(rule.x0 - BLOCK_LEFT) > tolerance or abs(rule.x1 - BLOCK_RIGHT) > tolerance:
+                errors.append(f"page {page.number}: rule from {rule.x0} to {rule.x1} mm")
+        xs = sorted(x for number, x in vertical_rule_positions([page]) if number == page.number)
+        if len(xs) != len(edges) or any(abs(x - edge) > tolerance for x, edge in zip(xs, edges, strict=False)):
+            errors.append(f"page {page.number}: vertical rules at {xs}")
+    return errors
+
+
+def page_number_lines(pages: Iterable[Page]) -> dict[int, TextLine]:
+    """The line below the 版心 on each page that has one (its page number), by page."""
+    found = {}
+    for page in pages:
+        lines = [line for line in page.lines if line.em_top > BLOCK_BOTTOM]
+        if len(lines) > 1:
+            raise AssertionError(f"page {page.number}: {[line.text for line in lines]} below the block")
+        if lines:
+            found[page.number] = lines[0]
+    return found
+
+
+def page_number_errors(numbers: Mapping[int, TextLine], *, tolerance: float = 1.0) -> list[str]:
+    """What departs from GB/T 9704-2012 7.5 in `numbers` (page_number_lines): "— N —" with N the page, 4号,
+    the em box's top 7 mm below the 版心, odd pages one 4号 character in from the right, even from the left."""
+    errors = []
+    for page, line in numbers.items():
+        match = PAGE_NUMBER.match(line.text)
+        if match is None or int(match[1]) != page:
+            errors.append(f"page {page}: {line.text!r}")
+        if round(line.size, 2) != 14:
+            errors.append(f"page {page}: {line.size} pt")
+        if abs(line.em_top - (BLOCK_BOTTOM + 7)) > tolerance:
+            errors.append(f"page {page}: em top {line.em_top - BLOCK_BOTTOM:.2f} mm below the block")
+        edge = line.x1 - (BLOCK_RIGHT - FOUR_HAO) if page % 2 else line.x0 - (BLOCK_LEFT + FOUR_HAO)
+        if abs(edge) > tolerance:
+            errors.append(f"page {page}: {edge:+.2f} mm off its side's indent")
+    return errors
+
+
+def unmapped_fonts(fonts: Iterable[EmbeddedFont]) -> list[EmbeddedFont]:
+    """The fonts that are not embedded, or are not one of the faces fonts/fonts.conf maps to (a fallback)."""
+    return [
+        font
+        for font in fonts
+        if not font.embedded or not MAPPED_FONTS.match(font.name) or FALLBACK_FONTS.search(font.name)
+    ]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One band between two full-width rules: its page, its top and bottom rules (mm) and its cells' text."""
+
+    page: int
+    top: float
+    bottom: float
+    cells: tuple[str, ...]
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def read_table(pages: Iterable[Page], edges: Sequence[float]) -> list[TableRow]:
+    """Every band of a ruled table across the 版心 (full_width_rules), in reading order; each character falls
+    into the band its baseline is in and the column (between two of `edges`, mm) its centre is in."""
+    rows: list[TableRow] = []
+    for page in pages:
+        for upper, lower in itertools.pairwise(full_width_rules(page)):
+            inside = sorted((c.baseline, c.centre, c.text) for c in page.chars if upper.bottom < c.baseline < lower.top)
+            cells = tuple(
+                "".join(t for _, x, t in inside if left < x < right) for left, right in itertools.pairwise(edges)
+            )
+            rows.append(TableRow(page.number, upper.top, lower.bottom, cells))
+    return rows
+
+
+@dataclass(frozen=True)
+class MeasuredPdf:
+    """A rendered PDF as measured: the body it came from, its bytes, pages and fonts, and how long it took."""
+
+    body: dict[str, Any]
+    pdf: bytes
+    pages: list[Page]
+    fonts: list[EmbeddedFont]
+    seconds: float = 0.0  # validation, DOCX, conversion and post-processing
+
+    @classmethod
+    def of(cls, pdf: bytes, body: dict[str, Any] | None = None, seconds: float = 0.0) -> Self:
+        return cls(body or {}, pdf, read_pdf_bytes(pdf), embedded_fonts(pdf), seconds)
+
+    @property
+    def first(self) -> Page:
+        return self.pages[0]
+
+    @property
+    def last(self) -> Page:
+        return self.pages[-1]
+
+    def page_numbers(self) -> dict[int, TextLine]:
+        """Page number lines (below the block) by the page they are on."""
+        return page_number_lines(self.pages)
 
 
 def summarize(pages: list[Page]) -> dict[str, object]:
