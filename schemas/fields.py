@@ -269,20 +269,39 @@ _SECRECY = re.compile(r"^(秘密|机密|绝密)(?:★([1-9][0-9]{0,2}(?:年|个�
 _STAR_SLIPS = re.compile(r"\s*[*＊☆✩✭✮✯]\s*|\s*★\s*")
 
 
-class Secrecy:
-    """密级和保密期限, e.g. 机密★1年, with any slip that was corrected on the way in."""
+class CorrectedText:
+    """A value as the document prints it, with the clerk slips corrected on the way in."""
 
     def __init__(self, text: str, corrections: list[Correction]) -> None:
         self.text = text
         self.corrections = corrections
 
+    def __str__(self) -> str:
+        return self.text
 
-class SecrecyField(Text):
+
+class CorrectingText(Text):
+    """Text with a fixed form that clerks often slip on: `correct` gives it as printed, or refuses it."""
+
+    def _deserialize(  # type: ignore[override]
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> CorrectedText:
+        return self.correct(super()._deserialize(value, attr, data, **kwargs))
+
+    def correct(self, text: str) -> CorrectedText:
+        """`text` (trimmed, checked as Text) as printed, with the slips corrected; ValidationError if wrong."""
+        raise NotImplementedError
+
+
+class Secrecy(CorrectedText):
+    """密级和保密期限, e.g. 机密★1年."""
+
+
+class SecrecyField(CorrectingText):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=12, **kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Secrecy:  # type: ignore[override]
-        text = super()._deserialize(value, attr, data, **kwargs)
+    def correct(self, text: str) -> Secrecy:
         fixed = _STAR_SLIPS.sub("★", text).replace(" ", "")
         if not _SECRECY.match(fixed):
             raise ValidationError(
@@ -361,25 +380,17 @@ _RETENTION_SLIPS = {
 _ABOLISHED_RETENTION = ("长期", "短期")
 
 
-class Retention:
-    """保管期限 as printed (永久, 定期30年, 定期10年), with the slip that was corrected on the way in."""
-
-    def __init__(self, text: str, corrections: list[Correction]) -> None:
-        self.text = text
-        self.corrections = corrections
-
-    def __str__(self) -> str:
-        return self.text
+class Retention(CorrectedText):
+    """保管期限 as printed: 永久, 定期30年 or 定期10年."""
 
 
-class RetentionField(Text):
+class RetentionField(CorrectingText):
     """保管期限: one of RETENTION_PERIODS; the codes Y / D30 / D10 and bare "30年" are corrected."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=10, **kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Retention:  # type: ignore[override]
-        text = super()._deserialize(value, attr, data, **kwargs)
+    def correct(self, text: str) -> Retention:
         compact = text.replace(" ", "").replace("\u3000", "")
         if compact in RETENTION_PERIODS:
             corrections = [] if compact == text else [_retention_correction(text, compact)]

@@ -36,13 +36,11 @@ EDITOR_MAX_CHARS = 18
 class ClassificationField(SecrecyField):
     """内部资料, or a 密级 with its period as GB/T 9704-2012 7.2.2 writes it (机密★1年)."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Secrecy:  # type: ignore[override]
-        # Length, blankness and control characters first, with Text's own messages.
-        text = Text._deserialize(self, value, attr, data, **kwargs)
+    def correct(self, text: str) -> Secrecy:
         if text == INTERNAL:
             return Secrecy(INTERNAL, [])
         try:
-            return super()._deserialize(value, attr, data, **kwargs)
+            return super().correct(text)
         except ValidationError as exc:
             raise ValidationError(
                 bilingual(

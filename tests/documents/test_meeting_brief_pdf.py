@@ -22,14 +22,12 @@ from tests.rendering.pdf_measure import (
     BLOCK_TOP,
     CHARACTER,
     FOUR_HAO,
-    NOT_AT_LINE_END,
-    NOT_AT_LINE_START,
     MeasuredPdf,
     Page,
     Rule,
     TextLine,
+    full_lines,
     full_width_rules,
-    is_pure_cjk,
     is_red,
     page_number_errors,
     red_rules,
@@ -373,20 +371,8 @@ def test_editor_note_opens_with_a_heiti_label_and_kaiti_text(long_brief: Measure
 
 def test_pure_cjk_full_lines_hold_28_characters(long_brief: MeasuredBrief) -> None:
     """GB/T 9704-2012 5.2.3 on the body: 28 字 a line, 27 only where kinsoku pulled the 28th down."""
-    lines = [line for line in long_brief.article_lines if line.size < 20]
-    full = [
-        (line, following)
-        for line, following in zip(lines, [*lines[1:], None], strict=True)
-        if is_pure_cjk(line.text) and line.x1 >= BLOCK_RIGHT - 1
-    ]
-    wrong = []
-    for line, following in full:
-        cells = len(line.text) + round((line.x0 - BLOCK_LEFT) / CHARACTER)
-        kinsoku = following is not None and (
-            following.text[1:2] in NOT_AT_LINE_START or following.text[:1] in NOT_AT_LINE_END
-        )
-        if not (cells == 28 or (cells == 27 and kinsoku)):
-            wrong.append((cells, line.text))
+    full = full_lines([line for line in long_brief.article_lines if line.size < 20])
+    wrong = [(f.cells, f.line.text) for f in full if not (f.cells == 28 or (f.cells == 27 and f.kinsoku))]
 
     assert len(full) >= 30
     assert not wrong

@@ -22,8 +22,6 @@ from tests.rendering.pdf_measure import (
     BLOCK_TOP,
     CHARACTER,
     MM_PER_PT,
-    NOT_AT_LINE_END,
-    NOT_AT_LINE_START,
     ROW,
     ROW_ASCENT,
     Char,
@@ -31,8 +29,8 @@ from tests.rendering.pdf_measure import (
     Page,
     Rule,
     TextLine,
+    full_lines,
     full_width_rules,
-    is_pure_cjk,
     page_number_errors,
     red_rules,
     row_of,
@@ -225,22 +223,15 @@ def test_pure_cjk_full_lines_hold_28_characters(long: MeasuredMinutes) -> None:
     with it) or its first may not end one; a number is never broken (GB/T 15835), so a line followed by
     one starting with digits may end a cell or two early, as LibreOffice spaces Chinese from Latin text.
     """
-    lines = [line for _, line in long.text_lines()]
+    full = full_lines([line for _, line in long.text_lines()])
     wrong = []
-    full = 0
-    for line, following in zip(lines, [*lines[1:], None], strict=True):
-        if not (is_pure_cjk(line.text) and line.x1 >= BLOCK_RIGHT - 1):
-            continue
-        full += 1
-        cells = len(line.text) + round((line.x0 - BLOCK_LEFT) / CHARACTER)
-        kinsoku = following is not None and (
-            following.text[1:2] in NOT_AT_LINE_START or following.text[:1] in NOT_AT_LINE_END
-        )
+    for f in full:
+        following = f.following
         number_follows = following is not None and following.text[:1].isascii() and following.text[:1].isalnum()
-        if not (cells == 28 or (cells == 27 and kinsoku) or (cells >= 26 and number_follows)):
-            wrong.append((cells, line.text))
+        if not (f.cells == 28 or (f.cells == 27 and f.kinsoku) or (f.cells >= 26 and number_follows)):
+            wrong.append((f.cells, f.line.text))
 
-    assert full >= 20
+    assert len(full) >= 20
     assert not wrong
 
 

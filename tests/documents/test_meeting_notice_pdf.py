@@ -22,10 +22,7 @@ from tests.rendering.pdf_measure import (
     BLOCK_LEFT,
     BLOCK_RIGHT,
     BLOCK_TOP,
-    CHARACTER,
     FOUR_HAO,
-    NOT_AT_LINE_END,
-    NOT_AT_LINE_START,
     PAGE_NUMBER,
     ROW,
     ROW_ASCENT,
@@ -33,8 +30,8 @@ from tests.rendering.pdf_measure import (
     Page,
     Rule,
     TextLine,
+    full_lines,
     grid_rows,
-    is_pure_cjk,
     page_number_errors,
     red_rules,
     unmapped_fonts,
@@ -275,20 +272,12 @@ def test_pure_cjk_full_lines_hold_28_characters(long_notice: MeasuredNotice) -> 
     A line holds 27 only where kinsoku forced it: the next line's second character may not start a line
     (so the 28th came down with it), or its first may not end one.
     """
-    lines = long_notice.main_text_lines
-    full = [
-        (line, following)
-        for line, following in zip(lines, [*lines[1:], None], strict=True)
-        if is_pure_cjk(line.text) and line.x1 >= BLOCK_RIGHT - 1
+    full = full_lines(long_notice.main_text_lines)
+    wrong = [
+        (f.cells, f.line.text, f.following.text[:2] if f.following else None)
+        for f in full
+        if not (f.cells == 28 or (f.cells == 27 and f.kinsoku))
     ]
-    wrong = []
-    for line, following in full:
-        cells = len(line.text) + round((line.x0 - BLOCK_LEFT) / CHARACTER)
-        kinsoku = following is not None and (
-            following.text[1:2] in NOT_AT_LINE_START or following.text[:1] in NOT_AT_LINE_END
-        )
-        if not (cells == 28 or (cells == 27 and kinsoku)):
-            wrong.append((cells, line.text, following.text[:2] if following else None))
 
     assert len(full) >= 30
     assert not wrong

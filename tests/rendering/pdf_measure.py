@@ -45,8 +45,23 @@ def is_red(color: tuple[float, ...]) -> bool:
     return len(color) == 3 and color[0] > 0.95 and max(color[1:]) < 0.05
 
 
+class EmBox:
+    """Where the em box of text set at `size` (pt) on `baseline` (mm) lies: 0.88 em above, 0.12 em below."""
+
+    baseline: float
+    size: float
+
+    @property
+    def em_top(self) -> float:
+        return self.baseline - EM_ABOVE_BASELINE * self.size * MM_PER_PT
+
+    @property
+    def em_bottom(self) -> float:
+        return self.baseline + EM_BELOW_BASELINE * self.size * MM_PER_PT
+
+
 @dataclass(frozen=True)
-class Char:
+class Char(EmBox):
     """One character as placed: its box's left and right, its baseline (mm), size (pt), font and fill."""
 
     text: str
@@ -56,14 +71,6 @@ class Char:
     size: float
     font: str  # without the subset tag (ABCDEF+)
     color: tuple[float, ...] = ()
-
-    @property
-    def em_top(self) -> float:
-        return self.baseline - EM_ABOVE_BASELINE * self.size * MM_PER_PT
-
-    @property
-    def em_bottom(self) -> float:
-        return self.baseline + EM_BELOW_BASELINE * self.size * MM_PER_PT
 
     @property
     def centre(self) -> float:
@@ -95,7 +102,7 @@ class Stroke:
 
 
 @dataclass(frozen=True)
-class TextLine:
+class TextLine(EmBox):
     """Characters sharing one baseline."""
 
     baseline: float
@@ -105,14 +112,6 @@ class TextLine:
     text: str
     fonts: frozenset[str]
     colors: frozenset[tuple[float, ...]] = frozenset()  # fill colours of the characters
-
-    @property
-    def em_top(self) -> float:
-        return self.baseline - EM_ABOVE_BASELINE * self.size * MM_PER_PT
-
-    @property
-    def em_bottom(self) -> float:
-        return self.baseline + EM_BELOW_BASELINE * self.size * MM_PER_PT
 
     @property
     def cells(self) -> float:
@@ -316,6 +315,34 @@ def row_of(line: TextLine) -> float:
 
 def is_pure_cjk(text: str) -> bool:
     return all(ord(c) > 0x2E7F for c in text)
+
+
+@dataclass(frozen=True)
+class FullLine:
+    """A pure-CJK line that reaches the 版心's right edge, the 字 cells it fills and the line after it."""
+
+    line: TextLine
+    cells: int  # its characters, and the cells of its indent
+    following: TextLine | None
+
+    @property
+    def kinsoku(self) -> bool:
+        """Kinsoku barred the break after the 28th cell: the next line's second character may not start a
+        line (so the 28th came down with it), or its first may not end one."""
+        following = self.following
+        return following is not None and (
+            following.text[1:2] in NOT_AT_LINE_START or following.text[:1] in NOT_AT_LINE_END
+        )
+
+
+def full_lines(lines: Sequence[TextLine]) -> list[FullLine]:
+    """The pure-CJK lines of `lines` (in reading order) that reach the block's right edge (GB/T 9704-2012 5.2.3:
+    28 字 a line), counting an indent as the cells it takes."""
+    return [
+        FullLine(line, len(line.text) + round((line.x0 - BLOCK_LEFT) / CHARACTER), following)
+        for line, following in zip(lines, [*lines[1:], None], strict=True)
+        if is_pure_cjk(line.text) and line.x1 >= BLOCK_RIGHT - 1
+    ]
 
 
 def red_rules(page: Page) -> list[Rule]:
