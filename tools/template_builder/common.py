@@ -1,4 +1,4 @@
-"""What every built-in template shares: the page, the grid paragraphs, the 版记, page numbers, the package.
+"""What every built-in template shares: page, grid paragraphs, 版头 rule, 版记, forms, page numbers, package.
 
 Vertical positions rest on one LibreOffice rule: a line of exact height L (and a grid row) puts its
 baseline 0.8 L below its top, and a CJK glyph's em box reaches 0.88 em above the baseline, 0.12 em below.
