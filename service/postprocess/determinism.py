@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-import io
 import re
 import zlib
-from array import array
 from datetime import UTC, datetime
-
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import DictionaryObject, NullObject, StreamObject
 
 from service.errors import RenderError, bilingual
 
@@ -24,6 +19,9 @@ _DOC_CHECKSUM = re.compile(rb"/DocChecksum\s*/[0-9A-Fa-f]+\s?")
 
 # The entry with the whitespace ending its line, in the cleartext and in the decrypted private part.
 _UNIQUE_ID = re.compile(rb"/UniqueID\s+\d+\s+def\b\s?")
+# ISO 32000-1 9.9, Table 127: /Length2 (the length of the encrypted part) marks a Type 1 font program.
+_TYPE1_LENGTH2 = re.compile(rb"/Length2\s+\d")
+_FILTER_ENTRY = re.compile(rb"/(Filter|DecodeParms)\s*(/?[A-Za-z0-9]*)")
 # /Length (direct or `n g R`), /Length1, /Length2, /Length3 in a font stream's dictionary.
 _LENGTH_ENTRY = re.compile(rb"/Length([123]?)\s+(\d+)(\s+\d+\s+R)?")
 _INTEGER_OBJECT = re.compile(rb"(\d+\s+\d+\s+obj\s+)(\d+)")
@@ -38,9 +36,13 @@ XREF_OFFSET_DIGITS = 10
 FONT_COMPRESSION_LEVEL = 6
 
 # Adobe Type 1 Font Format, chapter 7: eexec encryption, r = 55665, c1 = 52845, c2 = 22719. The next key
-# for every possible cipher byte + key, looked up rather than computed: 40 % faster in CPython.
+# for every possible cipher byte + key, looked up rather than computed (40 % faster in CPython), from a list
+# of ints (about 2 MB) rather than an array, which would build a new int at every lookup.
 EEXEC_KEY = 55665
-_NEXT_KEY = array("H", [(value * 52845 + 22719) & 0xFFFF for value in range(0x10000 + 0x100)])
+_NEXT_KEY = [(value * 52845 + 22719) & 0xFFFF for value in range(0x10000 + 0x100)]
+# How much of the encrypted part is decrypted at first to find the end of the Private dictionary; in
+# LibreOffice 7.4's fonts /CharStrings starts about 800 bytes in.
+PRIVATE_WINDOW = 2048
 
 
 def stabilise_pdf(pdf: bytes, created: datetime) -> bytes:
@@ -72,25 +74,71 @@ def stabilise_pdf(pdf: bytes, created: datetime) -> bytes:
 
 def decrypt_eexec(cipher: bytes) -> bytes:
     """The plaintext of an eexec-encrypted section, its four random seed bytes included."""
-    plain = bytearray()
-    append = plain.append
-    key = EEXEC_KEY
-    for byte in cipher:
-        append(byte ^ (key >> 8))
-        key = _NEXT_KEY[byte + key]
-    return bytes(plain)
+    return _decrypt(cipher, EEXEC_KEY)[0]
 
 
 def encrypt_eexec(plain: bytes) -> bytes:
     """The inverse of decrypt_eexec: the seed bytes are part of `plain`, so the result is reproducible."""
+    return _encrypt(plain, EEXEC_KEY)[0]
+
+
+def _decrypt(cipher: bytes, key: int) -> tuple[bytes, int]:
+    """`cipher` decrypted from key state `key`, and the state after it."""
+    plain = bytearray()
+    append = plain.append
+    next_key = _NEXT_KEY
+    for byte in cipher:
+        append(byte ^ (key >> 8))
+        key = next_key[byte + key]
+    return bytes(plain), key
+
+
+def _encrypt(plain: bytes, key: int) -> tuple[bytes, int]:
+    """`plain` encrypted from key state `key`, and the state after it."""
     cipher = bytearray()
     append = cipher.append
-    key = EEXEC_KEY
+    next_key = _NEXT_KEY
     for byte in plain:
-        encrypted = byte ^ (key >> 8)
-        append(encrypted)
-        key = _NEXT_KEY[encrypted + key]
-    return bytes(cipher)
+        append(encrypted := byte ^ (key >> 8))
+        key = next_key[encrypted + key]
+    return bytes(cipher), key
+
+
+def _reencrypt(cipher: bytes, old_key: int, new_key: int) -> bytes:
+    """`cipher`, encrypted from state `old_key`, as encrypted from state `new_key` (same plaintext).
+
+    One loop that never builds the plaintext: about a third faster than decrypting, then encrypting.
+    """
+    out = bytearray()
+    append = out.append
+    next_key = _NEXT_KEY
+    for byte in cipher:
+        append(encrypted := byte ^ ((old_key ^ new_key) >> 8))
+        old_key = next_key[byte + old_key]
+        new_key = next_key[encrypted + new_key]
+    return bytes(out)
+
+
+def _drop_private_unique_id(encrypted: bytes) -> bytes | None:
+    """The eexec part without /UniqueID in its Private dictionary, or None when there is none.
+
+    Only the Private dictionary (up to /CharStrings, which LibreOffice writes after it) is decrypted and
+    searched; the glyphs after it, nearly all of the bytes, are re-encrypted for the new key state.
+    """
+    window = PRIVATE_WINDOW
+    while True:
+        head, key = _decrypt(encrypted[:window], EEXEC_KEY)
+        private_end = head.find(b"/CharStrings")
+        if private_end >= 0 or window >= len(encrypted):
+            break
+        window *= 2
+    if private_end < 0:
+        private_end = len(head)
+    private, count = _UNIQUE_ID.subn(b"", head[:private_end])
+    if count == 0:
+        return None
+    new_head, new_key = _encrypt(private + head[private_end:], EEXEC_KEY)
+    return new_head + _reencrypt(encrypted[len(head) :], key, new_key)
 
 
 def _drop_unique_ids(pdf: bytes) -> bytes:
@@ -100,77 +148,112 @@ def _drop_unique_ids(pdf: bytes) -> bytes:
     # document gets different font streams every time. The entry is optional and only lets a PostScript
     # printer cache glyphs across jobs; two different fonts with one number make it print one font's glyphs
     # for the other, which a content hash folded into Type 1's million private IDs would risk. So it goes.
+    if _TYPE1_LENGTH2.search(pdf) is None:
+        return pdf
     try:
-        reader = PdfReader(io.BytesIO(pdf))
-        font_files = [
-            (number, stream)
-            for number in range(1, _integer(reader.trailer, "/Size"))
-            # ISO 32000-1 9.9, Table 127: /Length2 (the encrypted part) marks a Type 1 font program.
-            if isinstance(stream := reader.get_object(number), StreamObject)
-            and "/Length1" in stream
-            and "/Length2" in stream
-        ]
-        if not font_files:
-            return pdf
         layout = _CrossReference.read(pdf)
         replacements: dict[int, bytes] = {}
-        for number, stream in font_files:
-            font = stream.get_data()
-            length1, length2 = _integer(stream, "/Length1"), _integer(stream, "/Length2")
-            cleartext = font[:length1]
-            private = decrypt_eexec(font[length1 : length1 + length2])
-            if not (_UNIQUE_ID.search(cleartext) or _UNIQUE_ID.search(private)):
-                continue
-            cleartext = _UNIQUE_ID.sub(b"", cleartext)
-            encrypted = encrypt_eexec(_UNIQUE_ID.sub(b"", private))
+        for number in sorted({layout.number_at(match.start()) for match in _TYPE1_LENGTH2.finditer(pdf)}):
+            stream = _Stream(layout, number)
+            if stream.dictionary is None or _TYPE1_LENGTH2.search(stream.dictionary) is None:
+                continue  # the bytes were part of some stream's data, not of a font program's dictionary
+            font = stream.decoded()
+            length1, length2 = stream.direct_length(b"1"), stream.direct_length(b"2")
+            cleartext, in_cleartext = _UNIQUE_ID.subn(b"", font[:length1])
+            encrypted = _drop_private_unique_id(font[length1 : length1 + length2])
+            if encrypted is None:
+                if not in_cleartext:
+                    continue
+                encrypted = font[length1 : length1 + length2]
             program = cleartext + encrypted + font[length1 + length2 :]
-            lengths = {b"1": len(cleartext), b"2": len(encrypted)}
-            replacements.update(_replace_stream(layout, number, program, lengths))
+            replacements.update(stream.replaced(program, {b"1": len(cleartext), b"2": len(encrypted)}))
         return layout.replace(replacements) if replacements else pdf
-    except (PyPdfError, zlib.error, ValueError) as exc:
+    except ValueError as exc:  # a number in the cross-reference table that is not one
         raise RenderError(bilingual("无法读取转换后的PDF", f"the converter's PDF cannot be read: {exc}")) from exc
 
 
-def _integer(dictionary: DictionaryObject, key: str) -> int:
-    value = dictionary.get(key, NullObject()).get_object()
-    if not isinstance(value, int):
-        raise RenderError(bilingual("PDF字典项不是整数", f"the converter's PDF has {key} {value!r}, not an integer"))
-    return value
+class _Stream:
+    """A stream object as LibreOffice writes it: `n 0 obj <<…>> stream…endstream endobj`, /Length direct or
+    in an object of its own."""
 
+    def __init__(self, layout: _CrossReference, number: int) -> None:
+        self.layout = layout
+        self.number = number
+        self.body = layout.body(number)
+        keyword = self.body.find(b"stream")
+        # None: not a stream (a dictionary whose data happened to hold the bytes searched for).
+        self.dictionary = self.body[:keyword] if keyword >= 0 else None
+        self.data_at = keyword + len(b"stream")
+        self.data_at += 2 if self.body.startswith(b"\r\n", self.data_at) else 1
 
-def _replace_stream(layout: _CrossReference, number: int, data: bytes, lengths: dict[bytes, int]) -> dict[int, bytes]:
-    """New bodies for FlateDecode stream `number`, now holding `data`, and for its indirect /Length.
+    def _lengths(self) -> dict[bytes, re.Match[bytes]]:
+        assert self.dictionary is not None
+        return {entry.group(1): entry for entry in _LENGTH_ENTRY.finditer(self.dictionary)}
 
-    `lengths` maps the digit of /Length1, /Length2 or /Length3 to its new value; the rest of the
-    dictionary keeps LibreOffice's bytes.
-    """
-    body = layout.body(number)
-    data_at = body.index(b"stream") + len(b"stream")
-    data_at += 2 if body.startswith(b"\r\n", data_at) else 1
-    compressed = zlib.compress(data, FONT_COMPRESSION_LEVEL)
-    entries = {entry.group(1): entry for entry in _LENGTH_ENTRY.finditer(body, 0, data_at)}
-    if b"" not in entries:
-        raise RenderError(bilingual("PDF流缺少长度", f"the converter's PDF has no /Length in object {number}"))
-    bodies: dict[int, bytes] = {}
-    if entries[b""].group(3):
+    def direct_length(self, which: bytes) -> int:
+        """/Length1, /Length2 or /Length3 (`which` is the digit), which must be a direct integer."""
+        entry = self._lengths().get(which)
+        if entry is None or entry.group(3):
+            raise RenderError(
+                bilingual(
+                    "PDF字体长度异常", f"the converter's PDF lacks a direct /Length{which.decode()} in {self.number}"
+                )
+            )
+        return int(entry.group(2))
+
+    def _length(self) -> tuple[int, int | None, re.Match[bytes] | None]:
+        """The data's length, and the object holding it with the match of its integer (None when direct)."""
+        entry = self._lengths().get(b"")
+        if entry is None:
+            raise RenderError(bilingual("PDF流缺少长度", f"the converter's PDF has no /Length in object {self.number}"))
+        if not entry.group(3):
+            return int(entry.group(2)), None, None
         # LibreOffice's way: `/Length 17 0 R`, the number in `17 0 obj 136932 endobj` after the stream.
-        holder = int(entries[b""].group(2))
-        holder_body = layout.body(holder)
-        value = _INTEGER_OBJECT.match(holder_body)
+        holder = int(entry.group(2))
+        value = _INTEGER_OBJECT.match(self.layout.body(holder))
         if value is None:
             raise RenderError(bilingual("PDF流长度异常", f"the converter's PDF has no integer in object {holder}"))
-        old_length = int(value.group(2))
-        bodies[holder] = holder_body[: value.start(2)] + b"%d" % len(compressed) + holder_body[value.end(2) :]
-    else:
-        old_length = int(entries[b""].group(2))
-        lengths = {**lengths, b"": len(compressed)}
+        return int(value.group(2)), holder, value
 
-    def new_entry(entry: re.Match[bytes]) -> bytes:
-        which = entry.group(1)
-        return b"/Length%s %d" % (which, lengths[which]) if which in lengths else entry.group(0)
+    def decoded(self) -> bytes:
+        """The data inflated: LibreOffice compresses its streams with FlateDecode alone."""
+        assert self.dictionary is not None
+        filters = {entry.group(1): entry.group(2) for entry in _FILTER_ENTRY.finditer(self.dictionary)}
+        if filters != {b"Filter": b"/FlateDecode"}:
+            found = b" ".join(b"/%s %s" % item for item in filters.items()).decode("latin-1") or "no filter"
+            raise RenderError(
+                bilingual(
+                    "PDF流编码异常", f"the converter's PDF encodes object {self.number} with {found}, not /FlateDecode"
+                )
+            )
+        length, _, _ = self._length()
+        try:
+            return zlib.decompress(self.body[self.data_at : self.data_at + length])
+        except zlib.error as exc:
+            raise RenderError(bilingual("无法读取转换后的PDF", f"the converter's PDF cannot be read: {exc}")) from exc
 
-    bodies[number] = _LENGTH_ENTRY.sub(new_entry, body[:data_at]) + compressed + body[data_at + old_length :]
-    return bodies
+    def replaced(self, data: bytes, lengths: dict[bytes, int]) -> dict[int, bytes]:
+        """New bodies for this stream, now holding `data` compressed, and for the object with its /Length.
+
+        `lengths` maps the digit of /Length1, /Length2 or /Length3 to its new value; the rest of the
+        dictionary keeps LibreOffice's bytes.
+        """
+        compressed = zlib.compress(data, FONT_COMPRESSION_LEVEL)
+        old_length, holder, value = self._length()
+        bodies: dict[int, bytes] = {}
+        if holder is not None and value is not None:
+            holder_body = self.layout.body(holder)
+            bodies[holder] = holder_body[: value.start(2)] + b"%d" % len(compressed) + holder_body[value.end(2) :]
+        else:
+            lengths = {**lengths, b"": len(compressed)}
+
+        def new_entry(entry: re.Match[bytes]) -> bytes:
+            which = entry.group(1)
+            return b"/Length%s %d" % (which, lengths[which]) if which in lengths else entry.group(0)
+
+        header = _LENGTH_ENTRY.sub(new_entry, self.body[: self.data_at])
+        bodies[self.number] = header + compressed + self.body[self.data_at + old_length :]
+        return bodies
 
 
 class _CrossReference:
@@ -181,6 +264,8 @@ class _CrossReference:
         self.xref_at = xref_at
         self.entries = entries  # object number → where its entry's offset digits are
         self.offsets = offsets  # object number → where the object starts
+        self._starts = sorted(offsets.values())
+        self._numbers = {offset: number for number, offset in offsets.items()}
 
     @classmethod
     def read(cls, pdf: bytes) -> _CrossReference:
@@ -210,8 +295,17 @@ class _CrossReference:
         if number not in self.offsets:
             raise RenderError(bilingual("PDF交叉引用表异常", f"the converter's PDF does not place object {number}"))
         start = self.offsets[number]
-        later = [offset for offset in self.offsets.values() if offset > start]
-        return start, min(later, default=self.xref_at)
+        later = bisect.bisect_right(self._starts, start)
+        return start, self._starts[later] if later < len(self._starts) else self.xref_at
+
+    def number_at(self, position: int) -> int:
+        """The object whose bytes include `position`."""
+        index = bisect.bisect_right(self._starts, position) - 1
+        if index < 0 or position >= self.xref_at:
+            raise RenderError(
+                bilingual("PDF交叉引用表异常", f"the converter's PDF has bytes outside objects at {position}")
+            )
+        return self._numbers[self._starts[index]]
 
     def body(self, number: int) -> bytes:
         """Object `number` from `n g obj` to `endobj`, the keywords included."""

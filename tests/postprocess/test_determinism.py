@@ -16,7 +16,13 @@ from service.config import Settings
 from service.conversion import ConversionPool
 from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document
 from service.errors import RenderError
-from service.postprocess.determinism import decrypt_eexec, encrypt_eexec, stabilise_pdf
+from service.postprocess.determinism import (
+    PRIVATE_WINDOW,
+    _drop_private_unique_id,
+    decrypt_eexec,
+    encrypt_eexec,
+    stabilise_pdf,
+)
 from tests.conftest import load_example
 
 CREATED = datetime(2026, 11, 25, tzinfo=UTC)
@@ -183,3 +189,34 @@ def test_a_pdf_without_an_id_is_refused(notice_pdf: bytes) -> None:
 def test_what_is_not_a_pdf_is_refused() -> None:
     with pytest.raises(RenderError):
         stabilise_pdf(b"<html>502 Bad Gateway</html>", CREATED)
+
+
+def test_fonts_are_encrypted_again_exactly_as_a_full_decrypt_and_encrypt_would(notice_pdf: bytes) -> None:
+    # stabilise_pdf decrypts only the Private dictionary and re-encrypts the glyphs in one pass.
+    strip = re.compile(rb"/UniqueID\s+\d+\s+def\b\s?").sub
+    expected = {
+        name: (strip(b"", cleartext), encrypt_eexec(strip(b"", decrypt_eexec(encrypted))), rest)
+        for name, (cleartext, encrypted, rest) in type1_programs(notice_pdf).items()
+    }
+
+    assert type1_programs(stabilise_pdf(notice_pdf, CREATED)) == expected
+
+
+def test_a_private_dictionary_longer_than_the_first_window_loses_its_unique_id() -> None:
+    private = b"dup /Private 8 dict dup begin\n/Pad <" + b"00" * PRIVATE_WINDOW + b"> def\n/UniqueID 4100009 def\n"
+    glyphs = b"/CharStrings 1 dict dup begin\n/.notdef 4 RD " + bytes(range(256)) * 8 + b" ND\nend\n"
+    plain = b"\x8a\x01\xf2\x5c" + private + glyphs
+
+    encrypted = _drop_private_unique_id(encrypt_eexec(plain))
+
+    assert encrypted is not None
+    assert decrypt_eexec(encrypted) == plain.replace(b"/UniqueID 4100009 def\n", b"")
+
+
+def test_a_font_stream_in_an_unexpected_encoding_is_refused(notice_pdf: bytes) -> None:
+    # Same length, so every offset still holds; LibreOffice only ever writes /FlateDecode.
+    recoded = notice_pdf.replace(b"/Filter/FlateDecode/Length1", b"/Filter/RunLengthDe/Length1")
+    assert recoded != notice_pdf
+
+    with pytest.raises(RenderError):
+        stabilise_pdf(recoded, CREATED)
