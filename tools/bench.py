@@ -288,8 +288,11 @@ def post(connection: http.client.HTTPConnection, scenario: Scenario) -> tuple[in
     return response.status, response.read()
 
 
-def load(port: int, scenario: Scenario, clients: int, total: int, warmup: int) -> Row:
-    """`clients` threads, each on its own keep-alive connection, share `total` requests after `warmup` each."""
+def load(port: int, scenario: Scenario, clients: int, total: int, warmup: int, meter: CpuMeter | None = None) -> Row:
+    """`clients` threads, each on its own keep-alive connection, share `total` requests after `warmup` each.
+
+    `meter`, when given, measures the CPU time spent on the requests after the warm-up.
+    """
     timings: list[float] = []
     failures = {"busy": 0, "errors": 0}
     first_problem: list[str] = []
@@ -331,10 +334,14 @@ def load(port: int, scenario: Scenario, clients: int, total: int, warmup: int) -
     for thread in threads:
         thread.start()
     start_gate.wait()
+    if meter is not None:
+        meter.start()
     started = time.perf_counter()
     for thread in threads:
         thread.join()
     wall_s = time.perf_counter() - started
+    if meter is not None:
+        meter.stop()
     note = first_problem[0] if first_problem else ""
     if note:
         log(f"{scenario.name} ({clients} clients): {note}")
@@ -381,21 +388,79 @@ def one_page_variant(body: dict[str, Any]) -> dict[str, Any]:
     return variant
 
 
+def process_kind(proc: Proc) -> str:
+    """What a process of the server's tree is, for the RSS and CPU breakdowns."""
+    if "uno_worker" in proc.cmdline:
+        return "UNO worker"
+    if proc.comm.startswith("soffice") or "oosplash" in proc.comm:
+        return proc.comm
+    if "gunicorn" in proc.cmdline or "gongwen" in proc.cmdline:
+        return "gunicorn"
+    return proc.comm
+
+
 def summarise_rss(tree: list[Proc]) -> tuple[int, str]:
     """Total VmRSS in kB and a breakdown by kind of process."""
     kinds: dict[str, list[int]] = {}
     for proc in tree:
-        if "uno_worker" in proc.cmdline:
-            kind = "UNO worker"
-        elif proc.comm.startswith("soffice") or "oosplash" in proc.comm:
-            kind = proc.comm
-        elif "gunicorn" in proc.cmdline or "gongwen" in proc.cmdline:
-            kind = "gunicorn"
-        else:
-            kind = proc.comm
-        kinds.setdefault(kind, []).append(proc.rss_kb)
+        kinds.setdefault(process_kind(proc), []).append(proc.rss_kb)
     parts = [f"{kind} ×{len(sizes)} {sum(sizes) / 1024:.0f} MB" for kind, sizes in sorted(kinds.items())]
     return sum(proc.rss_kb for proc in tree), ", ".join(parts)
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a live process (0 once it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def machine_busy_seconds() -> float:
+    """CPU time all cores spent on anything but idle and I/O wait since boot, from /proc/stat."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in stat.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+class CpuMeter:
+    """CPU time of a process tree, by kind of process, and of the whole machine between start() and stop().
+
+    The throughput of a CPU-bound service on 2 cores is 2 s / (CPU per PDF), so this says where it goes.
+    """
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.before: dict[int, tuple[str, float]] = {}
+        self.spent: dict[str, float] = {}
+        self.machine = self.wall = 0.0
+
+    def _read(self) -> dict[int, tuple[str, float]]:
+        return {proc.pid: (process_kind(proc), cpu_seconds(proc.pid)) for proc in process_tree(self.root)}
+
+    def start(self) -> None:
+        self.before = self._read()
+        self.machine, self.wall = machine_busy_seconds(), time.perf_counter()
+
+    def stop(self) -> None:
+        self.machine, self.wall = machine_busy_seconds() - self.machine, time.perf_counter() - self.wall
+        self.spent = {}
+        for pid, (kind, seconds) in self._read().items():
+            self.spent[kind] = self.spent.get(kind, 0.0) + seconds - self.before.get(pid, (kind, 0.0))[1]
+
+    def per_request(self, requests: int) -> str:
+        parts = [f"{kind} {1000 * seconds / requests:.1f}" for kind, seconds in sorted(self.spent.items()) if seconds]
+        ours = 1000 * sum(self.spent.values()) / requests
+        busy = 100 * self.machine / (self.wall * (os.cpu_count() or 1))
+        return (
+            f"{', '.join(parts)} = {ours:.1f} ms; the machine was {busy:.0f} % busy "
+            f"({1000 * self.machine / requests:.1f} ms per PDF, other processes included)"
+        )
 
 
 # -- carbone ------------------------------------------------------------------------------------------
@@ -489,6 +554,12 @@ def carbone(
             name = f"carbone PDF one-page, {label}"
             row = Row(name, str(run["clients"]), run["n"], 0, run["errors"], **stats, note=run.get("first_error", ""))
             add(row, f"carbone{factories}")
+            cpu = run.get("cpu_ms_per_render", {})
+            if run["clients"] == args.clients and cpu:
+                parts = ", ".join(f"{command} {ms:.1f}" for command, ms in sorted(cpu.items()) if ms >= 0.05)
+                facts.append(
+                    f"carbone CPU per render, {label}, {run['clients']} clients: {parts} = {sum(cpu.values()):.1f} ms"
+                )
         sample = result["sample_pdf"]
         same = bool(ours) and bool(sample) and pdf_text(sample) == pdf_text(ours)
         facts.append(
@@ -520,6 +591,7 @@ def run_carbone(
         "--concurrent", str(args.carbone_requests),
         "--clients", str(args.clients),
         "--sample", str(sample),
+        "--clock-ticks", str(CLOCK_TICKS),
     ]  # fmt: skip
     process = subprocess.Popen(
         command,
@@ -673,7 +745,11 @@ def main() -> int:
             for key, (scenario, total, warmup) in scenarios.items():
                 for clients in (1, args.clients):
                     log(f"{scenario.name}, {clients} client(s), {total} requests")
-                    add(load(port, scenario, clients, total, warmup if clients == 1 else 1), key)
+                    meter = CpuMeter(server.pid) if key == "pdf1" and clients == args.clients else None
+                    row = load(port, scenario, clients, total, warmup if clients == 1 else 1, meter)
+                    add(row, key)
+                    if meter is not None and row.n:
+                        facts.append(f"CPU per one-page PDF, {clients} clients: {meter.per_request(row.n)}")
             tree = process_tree(server.pid)
             rss_kb, breakdown = summarise_rss(tree)
             facts.append(f"server RSS after the run: {rss_kb / 1024:.0f} MB over {len(tree)} processes ({breakdown})")

@@ -4,9 +4,10 @@
  *
  * Started by tools/bench.py, which installs carbone into a cache outside git and builds the template:
  *   node tools/bench_carbone.js --carbone DIR --template T.docx --data D.json --temp DIR
- *        --factories N --sequential N --concurrent N --clients N [--sample OUT.pdf]
+ *        --factories N --sequential N --concurrent N --clients N [--sample OUT.pdf] [--clock-ticks HZ]
  * Prints one JSON object on stdout: factory start-up time, then p50/p95/throughput for a sequential run
- * and for `clients` concurrent callers sharing `concurrent` renders. Needs soffice.bin and a python3
+ * and for `clients` concurrent callers sharing `concurrent` renders, each with the CPU time per render
+ * of node, carbone's python and LibreOffice (from /proc, in clock ticks of HZ per second). Needs soffice.bin and a python3
  * with uno on PATH (PATH=/usr/bin:/usr/lib/libreoffice/program:$PATH) and FONTCONFIG_FILE for the fonts.
  * NOTE: carbone leaves its soffice.bin behind after exit; the caller kills it by process group and profile.
  */
@@ -60,6 +61,31 @@ function nowMs () {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
+// CPU time in ms of every process in node's process group (node, carbone's python, LibreOffice), by command
+// name. bench.py starts node in a session of its own, and carbone's children stay in its group.
+function groupCpuMs () {
+  const ticks = Number(args['clock-ticks'] || 100);
+  const byCommand = {};
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) {
+      continue;
+    }
+    let stat;
+    try {
+      stat = fs.readFileSync(path.join('/proc', entry, 'stat'), 'utf8');
+    }
+    catch (err) {
+      continue; // the process has gone
+    }
+    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === process.pid) {
+      byCommand[command] = (byCommand[command] || 0) + (Number(fields[11]) + Number(fields[12])) * 1000 / ticks;
+    }
+  }
+  return byCommand;
+}
+
 function summarise (name, callers, timings, errors, wallMs) {
   const sorted = [...timings].sort((a, b) => a - b);
   // Nearest-rank percentiles, the same definition as tools/bench.py.
@@ -97,9 +123,18 @@ async function run (name, callers, total) {
       }
     }
   }
+  const cpuBefore = groupCpuMs();
   const start = nowMs();
   await Promise.all(Array.from({ length: callers }, caller));
   const summary = summarise(name, callers, timings, errors, nowMs() - start);
+  const cpuAfter = groupCpuMs();
+  summary.cpu_ms_per_render = {};
+  for (const command of Object.keys(cpuAfter)) {
+    const spent = cpuAfter[command] - (cpuBefore[command] || 0);
+    if (spent > 0 && timings.length) {
+      summary.cpu_ms_per_render[command] = spent / timings.length;
+    }
+  }
   if (firstError) {
     summary.first_error = firstError;
   }
