@@ -291,16 +291,18 @@ def post(connection: http.client.HTTPConnection, scenario: Scenario) -> tuple[in
 def load(port: int, scenario: Scenario, clients: int, total: int, warmup: int, meter: CpuMeter | None = None) -> Row:
     """`clients` threads, each on its own keep-alive connection, share `total` requests after `warmup` each.
 
-    `meter`, when given, measures the CPU time spent on the requests after the warm-up.
+    Each client takes the next request when its last one is answered, as bench_carbone.js's callers do, so
+    that all of them stay busy to the end. `meter`, when given, measures the CPU time of the requests after
+    the warm-up.
     """
     timings: list[float] = []
     failures = {"busy": 0, "errors": 0}
     first_problem: list[str] = []
     lock = threading.Lock()
     start_gate = threading.Barrier(clients + 1, timeout=REQUEST_TIMEOUT * (warmup + 1))
-    shares = [total // clients + (1 if i < total % clients else 0) for i in range(clients)]
+    unclaimed = [total]
 
-    def client(share: int) -> None:
+    def client() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
         try:
             for _ in range(warmup):
@@ -311,7 +313,11 @@ def load(port: int, scenario: Scenario, clients: int, total: int, warmup: int, m
             start_gate.wait()
         except threading.BrokenBarrierError:
             return
-        for _ in range(share):
+        while True:
+            with lock:
+                if unclaimed[0] == 0:
+                    break
+                unclaimed[0] -= 1
             start = time.perf_counter()
             try:
                 status, content = post(connection, scenario)
@@ -330,7 +336,7 @@ def load(port: int, scenario: Scenario, clients: int, total: int, warmup: int, m
                         first_problem.append(f"first failure {status}: {content[:120]!r}")
         connection.close()
 
-    threads = [threading.Thread(target=client, args=(share,), daemon=True) for share in shares]
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
     for thread in threads:
         thread.start()
     start_gate.wait()
