@@ -36,6 +36,11 @@ DEFAULT_FONTS_CONFIG = PROJECT_ROOT / "fonts" / "fonts.conf"
 # python3-uno is built for Debian's interpreter only; the service's venv cannot import uno.
 DEFAULT_PYTHON = "/usr/bin/python3"
 
+# The RAM-backed file system the pool's directory prefers (see _default_work_dir), and the free space it
+# must have: Docker's default /dev/shm is 64 MB, a worker takes about 1 MB.
+SHARED_MEMORY = Path("/dev/shm")
+SHARED_MEMORY_MIN_FREE = 32 * 1024 * 1024
+
 # SIGTERM → SIGKILL grace for a worker that failed; it is usually hung, so waiting longer buys nothing.
 KILL_GRACE = 1.0
 # How long a healthy worker may take to quit (desktop.terminate() takes about 40 ms).
@@ -276,6 +281,25 @@ class _Waiter:
     worker: _Worker | None = None
 
 
+def _default_work_dir() -> Path | None:
+    """Where the pool's directory goes when the caller names none: the temp dir that TMPDIR (or TEMP, TMP)
+    names, else /dev/shm when it has room, else the system's temp dir (None).
+
+    NOTE: in RAM, LibreOffice's fsync of every PDF and of its copies of the DOCX costs nothing, and the
+    disk's journal no CPU: one-page PDFs over HTTP at 8 clients went from 28.8 to 32.0/s (means of 3
+    alternating runs). About 1 MB per worker.
+    """
+    if any(os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP")):
+        return None
+    try:
+        room = os.statvfs(SHARED_MEMORY)
+    except OSError:
+        return None
+    if os.access(SHARED_MEMORY, os.W_OK | os.X_OK) and room.f_bavail * room.f_frsize >= SHARED_MEMORY_MIN_FREE:
+        return SHARED_MEMORY
+    return None
+
+
 def _shutdown_now(workers: list[_Worker], lock: threading.Lock, closing: threading.Event, root: Path) -> None:
     """Kill every worker group and remove the work dir: run by stop(), at exit, or when the pool is
     garbage-collected. Holds no reference to the pool, so it can run as the pool's finalizer."""
@@ -324,10 +348,11 @@ class ConversionPool:
     ) -> None:
         """`size` defaults to one worker per core and `max_queue` (waiting requests) to 8 per worker.
 
-        `work_dir` is where a private directory for profiles and job files is made (default: the
-        system temp dir). `timeout` bounds each attempt of a conversion, time spent waiting for a
-        worker included. A worker is recycled after `max_conversions` or once its soffice RSS exceeds
-        `max_rss_bytes`; an idle worker is health-checked every `health_interval` seconds.
+        `work_dir` is where a private directory for profiles, job files and LibreOffice's temporary files
+        is made (default: TMPDIR when set, else /dev/shm, see _default_work_dir). `timeout` bounds each
+        attempt of a conversion, time spent waiting for a worker included. A worker is recycled after
+        `max_conversions` or once its soffice RSS exceeds `max_rss_bytes`; an idle worker is
+        health-checked every `health_interval` seconds.
         """
         self._size = size if size is not None else (os.cpu_count() or 1)
         self._max_queue = max_queue if max_queue is not None else 8 * self._size
@@ -380,7 +405,7 @@ class ConversionPool:
                 raise RuntimeError("a ConversionPool can be started only once")
             self._state = "running"
         soffice = self._check_environment()
-        self._root = Path(tempfile.mkdtemp(prefix="gongwen-lo-", dir=self._work_dir))
+        self._root = Path(tempfile.mkdtemp(prefix="gongwen-lo-", dir=self._work_dir or _default_work_dir()))
         self._finalizer = weakref.finalize(self, _shutdown_now, self._workers, self._lock, self._closing, self._root)
         self._command = [self._python, "-I", str(WORKER_SCRIPT), "--soffice", soffice]
         self._command += ["--startup-timeout", str(self._startup_timeout)]

@@ -148,6 +148,11 @@ class Office:
             f"-env:UserInstallation={self.profile.as_uri()}",
             f"--accept=pipe,name={self.pipe_name};urp;StarOffice.ComponentContext",
         ]
+        # LibreOffice's own temporary files (lu*.tmp, copies of every document it loads, fsynced) go in our
+        # directory too: they are removed with it when the office is killed, and they sit on the same file
+        # system as the job files, RAM by default (ConversionPool's work dir).
+        temp = self.directory / "tmp"
+        temp.mkdir(exist_ok=True)
         # Same process group as the worker (no new session): the pool kills both with one killpg.
         # close_fds keeps the worker's protocol pipes out of soffice, so the parent still sees EOF.
         self.process = subprocess.Popen(
@@ -156,6 +161,7 @@ class Office:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             close_fds=True,
+            env={**os.environ, "TMPDIR": str(temp)},
         )
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)

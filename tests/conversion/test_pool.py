@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from service.conversion import ConversionPool
+from service.conversion.pool import SHARED_MEMORY, _default_work_dir
 from service.errors import BusyError, ConversionError, ConversionTimeoutError
 
 from .procfs import pid_alive, processes_under, wait_until
@@ -59,6 +60,29 @@ def test_converts_from_eight_threads_at_once(shared_pool: ConversionPool, sample
         pdfs = list(executor.map(lambda _: shared_pool.convert(sample_docx), range(16)))
 
     assert all(SAMPLE_TEXT in pdf_text(pdf) for pdf in pdfs)
+
+
+def test_libreoffice_keeps_its_temporary_files_in_the_pool_directory(
+    shared_pool: ConversionPool, sample_docx: bytes
+) -> None:
+    shared_pool.convert(sample_docx)
+
+    environment = Path(f"/proc/{soffice_pid_of(shared_pool)}/environ").read_bytes().split(b"\0")
+    [temp_dir] = [Path(entry[len(b"TMPDIR=") :].decode()) for entry in environment if entry.startswith(b"TMPDIR=")]
+    assert shared_pool.work_dir is not None
+    assert temp_dir.is_relative_to(shared_pool.work_dir)
+    assert temp_dir.is_dir()
+
+
+def test_the_pool_directory_is_in_shared_memory_unless_a_temp_dir_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        monkeypatch.delenv(name, raising=False)
+    assert _default_work_dir() == SHARED_MEMORY  # Debian and the container have a /dev/shm tmpfs
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    assert _default_work_dir() is None  # tempfile.mkdtemp then honours TMPDIR
 
 
 def test_every_conversion_succeeds_when_an_office_is_killed_mid_burst(
