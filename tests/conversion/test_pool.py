@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from docx import Document
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -60,6 +61,23 @@ def test_converts_from_eight_threads_at_once(shared_pool: ConversionPool, sample
         pdfs = list(executor.map(lambda _: shared_pool.convert(sample_docx), range(16)))
 
     assert all(SAMPLE_TEXT in pdf_text(pdf) for pdf in pdfs)
+
+
+def numbered_docx(number: int) -> bytes:
+    document = Document()
+    document.add_paragraph(f"Document {number:03d}")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_queued_requests_each_get_their_own_document_back(tmp_path: Path) -> None:
+    # One worker, so every request but the first waits and is sent by the thread that frees the worker.
+    with ConversionPool(size=1, work_dir=tmp_path) as pool, ThreadPoolExecutor(max_workers=6) as executor:
+        pdfs = list(executor.map(lambda number: pool.convert(numbered_docx(number)), range(12)))
+
+    assert [re.sub(r"\s+", " ", pdf_text(pdf)).strip() for pdf in pdfs] == [f"Document {n:03d}" for n in range(12)]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_libreoffice_keeps_its_temporary_files_in_the_pool_directory(
