@@ -269,16 +269,6 @@ def test_a_conversion_that_hangs_libreoffice_is_cut_off_with_504_and_the_service
         assert_notice_pdf(server.post_pdf(notice_body()), notice_body())
 
 
-class TemporaryFilesLeftError(AssertionError):
-    """LibreOffice's temporary files outlived the office that made them."""
-
-
-@pytest.mark.xfail(
-    raises=TemporaryFilesLeftError,  # any other failure of this test is a failure
-    strict=True,
-    reason="soffice keeps lu*.tmp directories in TMPDIR and leaves them when it is killed; "
-    "fixed by giving each office a TMPDIR inside its worker's directory (service/conversion/uno_worker.py)",
-)
 def test_offices_killed_with_their_worker_leave_no_temporary_files(tmp_path: Path, notice_body: BodyFactory) -> None:
     with gongwen_serve(tmp_path) as server:
         assert_notice_pdf(server.post_pdf(notice_body()), notice_body())
@@ -290,6 +280,7 @@ def test_offices_killed_with_their_worker_leave_no_temporary_files(tmp_path: Pat
         assert server.stop(STOP_TIMEOUT) == 0
 
         assert_nothing_left(server, 5)
+        # soffice keeps lu*.tmp directories in TMPDIR and leaves them when killed; each office's TMPDIR is
+        # inside its worker's directory, which goes with the worker.
         leftovers = sorted(path.name for path in server.temp_dir.glob("lu*.tmp"))
-        if leftovers:
-            raise TemporaryFilesLeftError(f"left in the service's TMPDIR: {leftovers}")
+        assert not leftovers, f"left in the service's TMPDIR: {leftovers}"
