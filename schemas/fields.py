@@ -90,16 +90,15 @@ class TextList(fields.List):
 
     def __init__(self, *, max_items: int, max_length: int, min_items: int = 0, **kwargs: Any) -> None:
         super().__init__(Text(max_length=max_length), **kwargs)
-        self.validators.insert(
-            0,
-            validate.Length(
-                min=min_items,
-                max=max_items,
-                error=bilingual(
-                    f"应有{min_items}至{max_items}项", f"Must have between {min_items} and {max_items} items."
-                ),
-            ),
-        )
+        self.validators.insert(0, _item_count(min_items, max_items))
+
+
+def _item_count(min_items: int, max_items: int) -> validate.Length:
+    return validate.Length(
+        min=min_items,
+        max=max_items,
+        error=bilingual(f"应有{min_items}至{max_items}项", f"Must have between {min_items} and {max_items} items."),
+    )
 
 
 class Object(fields.Nested):
@@ -119,16 +118,7 @@ class ObjectList(fields.List):
 
     def __init__(self, schema: type[Schema], *, max_items: int, min_items: int = 0, **kwargs: Any) -> None:
         super().__init__(Object(schema), **kwargs)
-        self.validators.insert(
-            0,
-            validate.Length(
-                min=min_items,
-                max=max_items,
-                error=bilingual(
-                    f"应有{min_items}至{max_items}项", f"Must have between {min_items} and {max_items} items."
-                ),
-            ),
-        )
+        self.validators.insert(0, _item_count(min_items, max_items))
 
 
 class Boolean(fields.Boolean):
