@@ -5,7 +5,9 @@
 set -euo pipefail
 
 FANDOL_DIR=${GONGWEN_FANDOL_DIR:-/usr/local/share/fonts/gongwen-fandol}
-PACKAGES=(python3-venv libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-liberation2 poppler-utils fontconfig)
+# postgresql and redis-server: the tests start private servers to prove the scale-out configuration works.
+PACKAGES=(python3-venv libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-liberation2 poppler-utils fontconfig
+  postgresql redis-server)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

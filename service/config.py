@@ -31,6 +31,28 @@ class Settings:
     converter_max_conversions: int = 500
     converter_max_rss_mb: int = 1024
     uno_python: Path = Path("/usr/bin/python3")
+    # Empty: an SQLite file in data_dir. postgresql+psycopg://user:pass@host/db when one machine is not enough.
+    database_url: str = ""
+    # Empty: huey keeps its queue in an SQLite file in data_dir. redis://host:6379/0 lets several machines share runs.
+    redis_url: str = ""
+    # A run whose worker has not been heard from for this long is taken over by another (after a kill, a reboot).
+    job_lease_seconds: int = 30
+    # Threads of the job worker: archive items converted side by side, one per warm LibreOffice.
+    job_workers: int = os.cpu_count() or 1
+    # 64 MiB: a scanned sign-in sheet is a few MiB; an upload is a whole PDF, unlike a JSON body.
+    max_upload_bytes: int = 64 * 1024 * 1024
+    # "on": migrate the database to the newest schema at start-up (the embedded default); "off" leaves it
+    # to `gongwen db upgrade`, run once per deployment when several machines share one PostgreSQL.
+    auto_migrate: str = "on"
+
+    @property
+    def files_dir(self) -> Path:
+        """The content-addressed file store (by SHA-256)."""
+        return self.data_dir / "files"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'gongwen.sqlite3'}"
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -68,7 +90,15 @@ class Settings:
                     f"GONGWEN_TEMPLATES_DIR does not exist: {self.templates_dir}",
                 )
             )
-        for name in ("converters", "conversion_timeout", "converter_max_conversions", "converter_max_rss_mb"):
+        for name in (
+            "converters",
+            "conversion_timeout",
+            "converter_max_conversions",
+            "converter_max_rss_mb",
+            "job_lease_seconds",
+            "job_workers",
+            "max_upload_bytes",
+        ):
             if getattr(self, name) < 1:
                 found.append(bilingual(f"{name}须为正整数", f"GONGWEN_{name.upper()} must be at least 1"))
         if self.max_body_bytes < 1024:
@@ -77,6 +107,21 @@ class Settings:
             found.append(
                 bilingual(f"日志级别无效：{self.log_level}", f"GONGWEN_LOG_LEVEL is not a level: {self.log_level}")
             )
+        if self.database_url and not self.database_url.startswith(("sqlite://", "postgresql")):
+            found.append(
+                bilingual(
+                    "数据库地址应以sqlite://或postgresql开头",
+                    f"GONGWEN_DATABASE_URL must be an sqlite:// or postgresql URL, not {self.database_url!r}",
+                )
+            )
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            found.append(
+                bilingual(
+                    "Redis地址应以redis://开头", f"GONGWEN_REDIS_URL must be a redis:// URL, not {self.redis_url!r}"
+                )
+            )
+        if self.auto_migrate not in {"on", "off"}:
+            found.append(bilingual("auto_migrate应为on或off", "GONGWEN_AUTO_MIGRATE must be on or off"))
         return found
 
 

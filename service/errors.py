@@ -63,6 +63,62 @@ class UnsupportedFormatError(GongwenError):
     title = "不支持的输出格式 / Unsupported output format"
 
 
+class NotFoundError(GongwenError):
+    """A stored thing (meeting, document, file, archive run) that does not exist."""
+
+    status = 404
+    code = "not_found"
+    title = "未找到 / Not found"
+
+
+class ConflictError(GongwenError):
+    """The request cannot be carried out in the current state of what it touches."""
+
+    status = 409
+    code = "conflict"
+    title = "状态冲突 / Conflict"
+
+
+class IdempotencyKeyReusedError(GongwenError):
+    """An Idempotency-Key came back with a different request than the one it was first used for."""
+
+    status = 422
+    code = "idempotency_key_reused"
+    title = "幂等键已用于其他请求 / Idempotency key reused"
+
+
+class RequestInProgressError(GongwenError):
+    """A request with the same Idempotency-Key is still being carried out; retry after `retry_after` s."""
+
+    status = 409
+    code = "request_in_progress"
+    title = "相同请求正在处理 / Request in progress"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class UploadInvalidError(GongwenError):
+    """An uploaded file is not what it claims to be (e.g. not a readable PDF)."""
+
+    status = 422
+    code = "upload_invalid"
+    title = "上传文件无效 / Invalid upload"
+
+
+class StorageUnavailableError(GongwenError):
+    """The database or the file store cannot be reached or written just now (locked, restarting, disk full)."""
+
+    status = 503
+    code = "storage_unavailable"
+    title = "存储暂不可用 / Storage unavailable"
+
+    def __init__(self, detail: str, *, retry_after: int = 2) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class TemplateInvalidError(GongwenError):
     """A DOCX template cannot be loaded or does not fit the data contract of its kind."""
 

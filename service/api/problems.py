@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
-from service.errors import BusyError, GongwenError, bilingual
+from service.errors import GongwenError, bilingual
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -42,8 +42,9 @@ def register_problem_handlers(app: Flask) -> None:
         if error.status >= 500:
             log.error("%s: %s", error.code, error.detail, exc_info=error)
         response = problem(error.status, error.code, error.title, error.detail, errors=error.errors)
-        if isinstance(error, BusyError):
-            response.headers["Retry-After"] = str(error.retry_after)
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
         return response
 
     @app.errorhandler(HTTPException)
