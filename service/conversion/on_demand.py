@@ -23,9 +23,9 @@ class OnDemandPool:
                 self._pool.start()
                 self._started = True
 
-    def convert(self, docx: bytes, *, timeout: float | None = None) -> bytes:
+    def convert(self, docx: bytes, *, timeout: float | None = None, pdfa: bool = False) -> bytes:
         self.warm()
-        return self._pool.convert(docx, timeout=timeout)
+        return self._pool.convert(docx, timeout=timeout, pdfa=pdfa)
 
     def status(self) -> PoolStatus | None:
         """The pool's status, or None while it has not been needed yet."""

@@ -284,6 +284,7 @@ class _Job:
     """One conversion: the DOCX, and once sent to a worker, its files in the worker's directory."""
 
     docx: bytes
+    pdfa: bool = False
     src: Path | None = None
     dst: Path | None = None
     sent_at: float | None = None
@@ -297,7 +298,10 @@ class _Job:
         self.sent_at = time.monotonic()
         try:
             self.src.write_bytes(self.docx)
-            worker.send({"op": "convert", "src": str(self.src), "dst": str(self.dst)})
+            request: dict[str, Any] = {"op": "convert", "src": str(self.src), "dst": str(self.dst)}
+            if self.pdfa:
+                request["pdfa"] = True
+            worker.send(request)
         except (_WorkerLost, OSError) as exc:
             self.error = exc
 
@@ -526,8 +530,8 @@ class ConversionPool:
 
     # -- converting -------------------------------------------------------------------------------
 
-    def convert(self, docx: bytes, *, timeout: float | None = None) -> bytes:
-        """DOCX bytes → PDF bytes on a warm LibreOffice.
+    def convert(self, docx: bytes, *, timeout: float | None = None, pdfa: bool = False) -> bytes:
+        """DOCX bytes → PDF bytes on a warm LibreOffice; with `pdfa`, PDF/A-2b (for archive copies).
 
         Raises BusyError at once when the queue is full. A worker that crashes or exceeds the
         timeout (waiting included) is killed and replaced, and the conversion is retried once, with a
@@ -537,7 +541,7 @@ class ConversionPool:
         if budget <= 0:
             raise ValueError(f"timeout must be positive, not {budget!r}")
         failure: _WorkerLost | None = None
-        job = _Job(docx)
+        job = _Job(docx, pdfa)
         for attempt in range(2):
             deadline = time.monotonic() + budget
             worker = self._acquire(deadline, job, retry=attempt > 0)

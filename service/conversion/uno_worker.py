@@ -9,8 +9,8 @@ Protocol: one JSON object per line, UTF-8, in both directions.
 
 * worker → parent, once at start: ``{"event": "ready", "pid", "soffice_pid", "rss"}`` or
   ``{"event": "failed", "error"}`` (then the worker exits).
-* parent → worker: ``{"op": "convert", "id", "src", "dst"}``, ``{"op": "status", "id"}`` or
-  ``{"op": "quit", "id"}``.
+* parent → worker: ``{"op": "convert", "id", "src", "dst"}`` (with ``"pdfa": true`` for PDF/A-2b),
+  ``{"op": "status", "id"}`` or ``{"op": "quit", "id"}``.
 * worker → parent, one reply per request: ``{"id", "ok": true, ...}`` or
   ``{"id", "ok": false, "error", "fatal"}``. ``fatal`` means the office is gone and the worker exits
   right after replying; a non-fatal error concerns the document only.
@@ -42,6 +42,9 @@ except ImportError as exc:  # reported to the parent as a start failure, with th
     UNO_IMPORT_ERROR: ImportError | None = exc
 else:
     UNO_IMPORT_ERROR = None
+
+# LibreOffice's PDF export option SelectPdfVersion: 2 is PDF/A-2b (1 would be PDF/A-1b, 3 PDF/A-3b).
+PDFA_2B = 2
 
 # How often the watchdog looks at the parent and the office; a dead parent is noticed within this.
 WATCH_INTERVAL = 0.2
@@ -92,6 +95,19 @@ def _property(name: str, value: object) -> Any:
     prop.Name = name
     prop.Value = value
     return prop
+
+
+def _store_pdfa(document: Any, dst: Path) -> None:
+    """Export `document` as PDF/A-2b: writer_pdf_Export with FilterData SelectPdfVersion = 2."""
+    # NOTE: pyuno passes a plain tuple as a sequence of Any, which the PDF filter does not read as its
+    # FilterData; the sequences are typed explicitly and the call goes through uno.invoke.
+    filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", (_property("SelectPdfVersion", PDFA_2B),))
+    arguments = (_property("FilterName", "writer_pdf_Export"), _property("FilterData", filter_data))
+    uno.invoke(
+        document,
+        "storeToURL",
+        (uno.systemPathToFileUrl(str(dst)), uno.Any("[]com.sun.star.beans.PropertyValue", arguments)),
+    )
 
 
 def _warmup_docx(path: Path) -> None:
@@ -203,8 +219,8 @@ class Office:
             return False
         return True
 
-    def convert(self, src: Path, dst: Path) -> None:
-        """DOCX file → PDF file, with the load/store sequence that measured fastest.
+    def convert(self, src: Path, dst: Path, *, pdfa: bool = False) -> None:
+        """DOCX file → PDF file (PDF/A-2b with `pdfa`), with the load/store sequence that measured fastest.
 
         The document stays open until close_document(), which the worker calls after its reply: the
         2–3 ms LibreOffice takes to close it then overlap with the pool's handling of the reply, and the
@@ -223,7 +239,10 @@ class Office:
             raise ValueError("LibreOffice could not load the document")
         self.document = document
         try:
-            document.storeToURL(uno.systemPathToFileUrl(str(dst)), (_property("FilterName", "writer_pdf_Export"),))
+            if pdfa:
+                _store_pdfa(document, dst)
+            else:
+                document.storeToURL(uno.systemPathToFileUrl(str(dst)), (_property("FilterName", "writer_pdf_Export"),))
         except Exception:
             self.close_document()
             raise
@@ -319,7 +338,7 @@ class Worker:
         if op == "convert":
             started = time.perf_counter()
             try:
-                self.office.convert(Path(request["src"]), Path(request["dst"]))
+                self.office.convert(Path(request["src"]), Path(request["dst"]), pdfa=bool(request.get("pdfa")))
             except Exception as exc:  # any UNO or I/O error; classified below
                 fatal = not self.office.responsive()
                 reply.update(ok=False, error=f"{type(exc).__name__}: {exc}", fatal=fatal)
