@@ -54,9 +54,9 @@ _MEDIA_TYPES = {
 
 
 class Converter(Protocol):
-    """Turns DOCX into PDF (service.conversion's pool in production and in the tests)."""
+    """Turns DOCX into PDF (service.conversion's pool in production and in the tests); `pdfa`: PDF/A-2b."""
 
-    def convert(self, docx: bytes, *, timeout: float | None = None) -> bytes: ...
+    def convert(self, docx: bytes, *, timeout: float | None = None, pdfa: bool = False) -> bytes: ...
 
     def status(self) -> Mapping[str, Any] | None: ...
 

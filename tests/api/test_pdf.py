@@ -50,7 +50,7 @@ def test_invalid_body_is_refused_before_conversion(client: FlaskClient, notice_b
 class FullQueue:
     """Stands in for a pool whose queue is full, to check how the API answers (no PDF is claimed)."""
 
-    def convert(self, docx: bytes, *, timeout: float | None = None) -> bytes:
+    def convert(self, docx: bytes, *, timeout: float | None = None, pdfa: bool = False) -> bytes:
         raise BusyError(bilingual("转换队列已满", "the conversion queue is full"), retry_after=3)
 
     def status(self) -> Mapping[str, Any] | None:
