@@ -1,0 +1,135 @@
+"""The database connection: one Engine and its sessions, SQLite tuned for several writers, or PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, exc, make_url, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from service.config import Settings
+from service.errors import StorageUnavailableError, bilingual
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# A writer waits this long for another process's write transaction before the request answers 503.
+BUSY_TIMEOUT_SECONDS = 30
+# Any fixed number: the PostgreSQL advisory lock that keeps two machines from migrating at once.
+MIGRATION_LOCK_ID = 0x676F6E67  # "gong"
+# Execution option read by the "begin" hook: how an SQLite transaction starts.
+_SQLITE_BEGIN = "gongwen_sqlite_begin"
+
+
+class Database:
+    """An Engine and a sessionmaker for one database URL (sqlite:///… or postgresql+psycopg://…)."""
+
+    def __init__(self, url: str, *, pool_size: int = 5, max_overflow: int = 10) -> None:
+        self.url = make_url(url)
+        self.dialect = self.url.get_backend_name()
+        options: dict[str, Any] = {
+            # Chinese stays readable in the JSON columns (request bodies), in SQLite's text and in psql.
+            "json_serializer": lambda value: json.dumps(value, ensure_ascii=False),
+        }
+        if self.dialect == "sqlite":
+            database = self.url.database or ""
+            if database and database != ":memory:" and not database.startswith("file:"):
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            options.update(pool_size=pool_size, max_overflow=max_overflow)
+        elif self.dialect == "postgresql":
+            # pre_ping: a PostgreSQL restart (or failover) costs one reconnect, not one failed request per pooled
+            # connection.
+            options.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+        self.engine: Engine = create_engine(self.url, **options)
+        if self.dialect == "sqlite":
+            _tune_sqlite(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Writers on SQLite start with BEGIN IMMEDIATE (see _tune_sqlite); readers keep a deferred BEGIN.
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(**{_SQLITE_BEGIN: "BEGIN IMMEDIATE"}), expire_on_commit=False
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        return cls(settings.effective_database_url)
+
+    def __repr__(self) -> str:
+        return f"Database({self.url.render_as_string(hide_password=True)!r})"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session for reading; whatever it leaves uncommitted is rolled back when it closes."""
+        with _storage_errors(), self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one write transaction: committed at the end, rolled back if the block raises."""
+        with _storage_errors(), self._write_sessions() as session, session.begin():
+            yield session
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (Alembic `upgrade head`); safe from several processes at once."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.set_main_option("path_separator", "os")
+        with _storage_errors(), self.engine.connect() as connection:
+            # One transaction for the whole upgrade (SQLite and PostgreSQL both have transactional DDL), taken
+            # as a write lock first, so a second process waits and then finds the schema already at head.
+            connection = connection.execution_options(**{_SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+            with connection.begin():
+                if self.dialect == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        """Close the pooled connections (the tests' databases are dropped afterwards)."""
+        self.engine.dispose()
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    """WAL, a busy timeout, foreign keys, and SQLAlchemy (not sqlite3) emitting BEGIN.
+
+    WAL lets readers go on while one process writes. A deferred transaction that reads and then writes
+    can fail at once with "database is locked" (SQLITE_BUSY_SNAPSHOT, no busy handler) when another
+    process wrote in between; write transactions therefore take the write lock at BEGIN IMMEDIATE, where
+    busy_timeout applies, so writers queue instead of failing. That needs sqlite3's own transaction
+    handling switched off (SQLAlchemy's documented pysqlite recipe).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql(connection.get_execution_options().get(_SQLITE_BEGIN, "BEGIN"))
+
+
+# Errors that say the database cannot be reached or is too busy just now; anything else is a bug.
+_UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
+
+
+@contextmanager
+def _storage_errors() -> Iterator[None]:
+    try:
+        yield
+    except _UNAVAILABLE as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise StorageUnavailableError(
+            bilingual(f"数据库暂不可用：{reason}", f"the database is unavailable just now: {reason}")
+        ) from error

@@ -1,0 +1,1 @@
+"""Alembic migrations of the registry, run by Database.migrate() (no alembic.ini)."""
