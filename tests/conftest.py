@@ -138,3 +138,41 @@ def set_path(body: dict[str, Any], path: list[str], value: Any) -> None:
         target.pop(last, None)
     else:
         target[last] = value
+
+
+# --- Private PostgreSQL and Redis servers (tests/servers.py), one each per session --------------------------
+
+from tests.servers import PostgresServer, RedisServer, ServerError  # noqa: E402 - kept with the fixtures below
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A private PostgreSQL; `postgres_server.create_database()` gives another fresh database's URL.
+
+    Never skipped: without Debian's postgresql every test using it fails with the command that installs it.
+    """
+    try:
+        server = PostgresServer()
+        server.start()
+    except ServerError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh PostgreSQL database for the session: postgresql+psycopg://postgres@127.0.0.1:<port>/<name>."""
+    return postgres_server.create_database()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A private redis-server without persistence: redis://127.0.0.1:<port>/0. Never skipped, as above."""
+    try:
+        server = RedisServer()
+        server.start()
+    except ServerError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server.url
+    server.stop()

@@ -30,7 +30,9 @@ _SQLITE_BEGIN = "gongwen_sqlite_begin"
 class Database:
     """An Engine and a sessionmaker for one database URL (sqlite:///… or postgresql+psycopg://…)."""
 
-    def __init__(self, url: str, *, pool_size: int = 5, max_overflow: int = 10) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 5, max_overflow: int = 10, busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    ) -> None:
         self.url = make_url(url)
         self.dialect = self.url.get_backend_name()
         options: dict[str, Any] = {
@@ -48,7 +50,7 @@ class Database:
             options.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
         self.engine: Engine = create_engine(self.url, **options)
         if self.dialect == "sqlite":
-            _tune_sqlite(self.engine)
+            _tune_sqlite(self.engine, busy_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # Writers on SQLite start with BEGIN IMMEDIATE (see _tune_sqlite); readers keep a deferred BEGIN.
         self._write_sessions = sessionmaker(
@@ -94,7 +96,7 @@ class Database:
         self.engine.dispose()
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, busy_timeout: float) -> None:
     """WAL, a busy timeout, foreign keys, and SQLAlchemy (not sqlite3) emitting BEGIN.
 
     WAL lets readers go on while one process writes. A deferred transaction that reads and then writes
@@ -109,7 +111,7 @@ def _tune_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:

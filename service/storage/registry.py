@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, Table, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -562,8 +562,11 @@ def _insert_new(session: Session, model: type[Base], **values: Any) -> bool:
     """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return _rowcount(result) == 1
+    table = cast(Table, model.__table__)
+    first_key = table.primary_key.columns[0]
+    # RETURNING rather than rowcount: psycopg reports no row count for this statement through SQLAlchemy.
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(first_key)
+    return session.execute(statement).first() is not None
 
 
 def _rowcount(result: Any) -> int:
