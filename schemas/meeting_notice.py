@@ -7,7 +7,6 @@ from typing import Any
 from marshmallow import ValidationError, post_load, validates_schema
 
 from schemas.fields import (
-    AllocationRequest,
     BaseSchema,
     Boolean,
     CalendarDate,
@@ -121,13 +120,6 @@ class MeetingNoticeSchema(BaseSchema):
     @validates_schema
     def _check_rules(self, data: dict[str, Any], **_: Any) -> None:
         errors: dict[str, list[str]] = {}
-        if isinstance(data.get("doc_number"), AllocationRequest):
-            errors["doc_number"] = [
-                bilingual(
-                    "自动分配发文字号需要文号登记功能，该功能尚未开放；请给出完整发文字号",
-                    "Number allocation needs the registry, which is not available yet; send the whole number.",
-                )
-            ]
         # GB/T 9704-2012 7.2.1: a classified document must carry its 份号.
         if data.get("secrecy") and not data.get("copy_no"):
             errors["copy_no"] = [bilingual("涉密公文应当标注份号", "A classified document needs a copy number.")]

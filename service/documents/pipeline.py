@@ -12,12 +12,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from schemas.fields import FieldCorrection
+from schemas.fields import AllocationRequest, FieldCorrection
 from service.documents.kind import DocumentKind, Part
 from service.documents.kinds import find_kind
 from service.documents.page_rules import LayoutWarning
 from service.documents.validation import load_payload
-from service.errors import TemplateInvalidError, UnsupportedFormatError, bilingual
+from service.errors import PayloadInvalidError, TemplateInvalidError, UnsupportedFormatError, bilingual
 from service.postprocess.determinism import stabilise_pdf
 from service.postprocess.merge import PdfMetadata, PdfPart, merge_pdfs
 from service.postprocess.preview import render_page_png
@@ -122,11 +122,32 @@ class TemplateCatalog:
         return found
 
 
-def validate_document(kind_name: str, payload: Any) -> ValidatedPayload:
+def load_document(kind_name: str, payload: Any) -> ValidatedPayload:
+    """Validate the body; a 发文字号 to allocate (`{"prefix": …}`) is accepted, for the registry to fill in."""
     kind = find_kind(kind_name)
     data = load_payload(kind.schema(), payload)
     corrections = data.pop("corrections", [])
     return ValidatedPayload(kind, data, corrections)
+
+
+def validate_document(kind_name: str, payload: Any) -> ValidatedPayload:
+    """Validate a body for stateless rendering: everything must be given, a 发文字号 included."""
+    validated = load_document(kind_name, payload)
+    if isinstance(validated.data.get("doc_number"), AllocationRequest):
+        # Only the registry can hand out the next serial without two documents sharing it.
+        path = f"/api/v1/meetings/<id>/documents/{kind_name}"
+        raise PayloadInvalidError(
+            bilingual("自动分配发文字号须经文书登记", "Number allocation needs the registry"),
+            errors={
+                "doc_number": [
+                    bilingual(
+                        f"自动分配发文字号请改用 POST {path}，或在此给出完整发文字号",
+                        f"To allocate the number, POST to {path}; here, send the whole number.",
+                    )
+                ]
+            },
+        )
+    return validated
 
 
 def render_document(
