@@ -30,8 +30,38 @@ def create_app(settings: Settings | None = None, *, converter: Converter | None 
     app.extensions["gongwen.converter"] = converter
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    _open_storage(app, settings)
 
     from service.api import register_api
 
     register_api(app, settings)
     return app
+
+
+def _open_storage(app: Flask, settings: Settings) -> None:
+    """The registry's database (migrated when GONGWEN_AUTO_MIGRATE=on) and the file store.
+
+    Reservations and Idempotency-Key claims that a dead process left behind are cleared here, once per
+    start: a number it had reserved shows in the register as voided (中断 / interrupted).
+    """
+    import logging
+
+    from service.errors import StorageUnavailableError
+    from service.storage.database import Database
+    from service.storage.files import FileStore
+    from service.storage.registry import release_stale_claims, void_interrupted_reservations
+
+    database = Database.from_settings(settings)
+    if settings.auto_migrate == "on":
+        database.migrate()
+    try:
+        for number in void_interrupted_reservations(database):
+            logging.getLogger(__name__).warning(
+                "voided interrupted reservation %s %s serial %s", number.prefix, number.year, number.serial
+            )
+        release_stale_claims(database)
+    except StorageUnavailableError:
+        # Stateless rendering still works without the database; the registry's routes answer 503 until it is back.
+        logging.getLogger(__name__).exception("the registry's start-up clean-up could not run")
+    app.extensions["gongwen.database"] = database
+    app.extensions["gongwen.files"] = FileStore(settings.files_dir)

@@ -37,6 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     fonts_check = fonts_commands.add_parser("check", help="print the file each official font name resolves to")
     fonts_check.set_defaults(handler=_fonts_check)
 
+    db = commands.add_parser("db", help="the registry's database (GONGWEN_DATABASE_URL)")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_upgrade = db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
+    db_upgrade.set_defaults(handler=_db_upgrade)
+
     args = parser.parse_args(argv)
     handler: Any = args.handler
     try:
@@ -154,6 +159,22 @@ def _fonts_check(args: argparse.Namespace) -> int:
         if not font.ok:
             print(f"    expected {font.expected_family} {font.expected_style}", file=sys.stderr)
     return 0 if all(font.ok for font in resolutions) else 1
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+    """Run once per deployment when GONGWEN_AUTO_MIGRATE=off (several machines sharing one PostgreSQL)."""
+    from service.config import Settings
+    from service.storage.database import Database
+
+    database = Database.from_settings(Settings.from_environment())
+    try:
+        before = database.revision()
+        database.migrate()
+        after = database.revision()
+    finally:
+        database.dispose()
+    print(f"gongwen: database {database.url.render_as_string(hide_password=True)} at revision {after} (was {before})")
+    return 0
 
 
 if __name__ == "__main__":

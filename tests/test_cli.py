@@ -89,3 +89,18 @@ def test_fonts_check_lists_every_official_name(capsys: pytest.CaptureFixture[str
     printed = capsys.readouterr().out
     assert "仿宋_GB2312" in printed and "FandolFang" in printed
     assert "方正小标宋简体" in printed and "Noto Serif CJK SC Bold" in printed
+
+
+def test_db_upgrade_migrates_the_configured_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "registry.sqlite3"
+    monkeypatch.setenv("GONGWEN_DATABASE_URL", f"sqlite:///{database}")
+
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "upgrade"]) == 0
+
+    first, second = capsys.readouterr().out.splitlines()
+    assert first.endswith("at revision 0001 (was None)")
+    assert second.endswith("at revision 0001 (was 0001)")
+    assert database.is_file()

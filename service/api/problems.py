@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Flask, Response, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
 from service.errors import GongwenError, bilingual
@@ -53,7 +53,8 @@ def register_problem_handlers(app: Flask) -> None:
         code, chinese, english = _HTTP_MESSAGES.get(status, ("http_error", "请求失败", error.name))
         detail = bilingual(chinese, english)
         if status == 413:
-            limit = app.config["MAX_CONTENT_LENGTH"]
+            # The upload route raises the limit for itself (Flask 3.1's per-request max_content_length).
+            limit = request.max_content_length if has_request_context() else app.config["MAX_CONTENT_LENGTH"]
             detail = bilingual(f"请求体超过{limit}字节的上限", f"The body exceeds the limit of {limit} bytes")
         response = problem(status, code, bilingual(chinese, english), detail)
         if isinstance(error.response, Response):

@@ -505,7 +505,9 @@ def claim_request(
                 retry_after=IN_PROGRESS_RETRY_AFTER,
             )
     raise RequestInProgressError(
-        bilingual("Idempotency-Key正被反复占用，请稍后重试", "the Idempotency-Key keeps changing hands; retry shortly"),
+        bilingual(
+            "幂等键Idempotency-Key正被反复占用，请稍后重试", "the Idempotency-Key keeps changing hands; retry shortly"
+        ),
         retry_after=IN_PROGRESS_RETRY_AFTER,
     )
 
@@ -545,7 +547,7 @@ def _complete_request(session: Session, key: str, scope: str, document_id: str) 
     if _rowcount(result) != 1:
         raise ConflictError(
             bilingual(
-                "Idempotency-Key的占用已失效，请求未完成",
+                "幂等键Idempotency-Key的占用已失效，请求未完成",
                 "the claim on this Idempotency-Key was lost; the request was not completed",
             )
         )

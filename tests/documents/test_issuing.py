@@ -35,7 +35,7 @@ class FailingConverter:
     """A converter whose LibreOffice fails every conversion: the numbering is under test here, not the PDF."""
 
     def convert(self, docx: bytes, *, timeout: float | None = None) -> bytes:
-        raise ConversionError("PDF转换失败（测试） / PDF conversion failed (test)")
+        raise ConversionError("转换PDF失败（测试） / PDF conversion failed (test)")
 
     def status(self) -> Mapping[str, Any] | None:
         return None
@@ -182,7 +182,7 @@ def test_a_failed_conversion_voids_the_number_and_leaves_nothing_half_made(
 
     register = list_numbers(database, PREFIX, 2026)
     assert [(n.serial, n.status, n.reason, n.document_id) for n in register] == [
-        (1, "voided", "PDF转换失败（测试） / PDF conversion failed (test)", None)
+        (1, "voided", "转换PDF失败（测试） / PDF conversion failed (test)", None)
     ]
     assert list_documents(database, meeting_id) == []
     assert (_count(database, Document), _count(database, IdempotencyRecord), _count(database, StoredFile)) == (0, 0, 0)
