@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -119,7 +121,7 @@ def _tune_sqlite(engine: Engine, busy_timeout: float) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _use_wal(cursor, busy_timeout)
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
             cursor.close()
@@ -127,6 +129,28 @@ def _tune_sqlite(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         connection.exec_driver_sql(connection.get_execution_options().get(_SQLITE_BEGIN, "BEGIN"))
+
+
+def _use_wal(cursor: Any, busy_timeout: float) -> None:
+    """Switch the file to WAL (once: the mode is kept in the file).
+
+    NOTE: changing the journal mode needs the file to itself, and SQLite answers "database is locked" at
+    once instead of calling the busy handler, so processes that open a new file together retry here.
+    """
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            # When it cannot switch just now, SQLite may also answer with the old mode instead of an error.
+            if cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal":
+                return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error):
+                raise
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError("database is locked: cannot switch it to WAL")
+        time.sleep(0.02)
 
 
 # Errors that say the database cannot be reached or is too busy just now; anything else is a bug.

@@ -477,3 +477,20 @@ def test_openapi_documents_the_registry_routes(client: FlaskClient) -> None:
         assert "get" in paths[path], path
     assert "post" in paths["/api/v1/files"]
     assert {"title"} <= set(spec["components"]["schemas"]["NewMeeting"]["required"])
+
+
+def test_a_kind_that_makes_several_documents_is_issued_with_its_zip(
+    client: FlaskClient, feedback_slip_body: BodyFactory
+) -> None:
+    meeting_id = _meeting(client)
+
+    response = client.post(
+        f"/api/v1/meetings/{meeting_id}/documents/minutes-feedback-slip?pdf=false", json=feedback_slip_body()
+    )
+
+    assert response.status_code == 201, response.get_json()
+    document = response.get_json()
+    assert (document["kind"], document["doc_number"]) == ("minutes-feedback-slip", "")
+    download = client.get(document["files"]["docx"]["url"])
+    assert download.mimetype == "application/zip"
+    assert 'filename="minutes-feedback-slip.zip"' in download.headers["Content-Disposition"]
