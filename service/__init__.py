@@ -51,17 +51,19 @@ def _open_storage(app: Flask, settings: Settings) -> None:
     from service.storage.files import FileStore
     from service.storage.registry import release_stale_claims, void_interrupted_reservations
 
+    log = logging.getLogger(__name__)
     database = Database.from_settings(settings)
     if settings.auto_migrate == "on":
         database.migrate()
     try:
-        for number in void_interrupted_reservations(database):
-            logging.getLogger(__name__).warning(
-                "voided interrupted reservation %s %s serial %s", number.prefix, number.year, number.serial
-            )
-        release_stale_claims(database)
+        if database.revision() is None:
+            log.warning("the registry's database has no schema yet: run `gongwen db upgrade`")
+        else:
+            for number in void_interrupted_reservations(database):
+                log.warning("voided interrupted reservation %s %s serial %s", number.prefix, number.year, number.serial)
+            release_stale_claims(database)
     except StorageUnavailableError:
         # Stateless rendering still works without the database; the registry's routes answer 503 until it is back.
-        logging.getLogger(__name__).exception("the registry's start-up clean-up could not run")
+        log.exception("the registry's start-up clean-up could not run")
     app.extensions["gongwen.database"] = database
     app.extensions["gongwen.files"] = FileStore(settings.files_dir)

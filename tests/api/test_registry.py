@@ -494,3 +494,18 @@ def test_a_kind_that_makes_several_documents_is_issued_with_its_zip(
     download = client.get(document["files"]["docx"]["url"])
     assert download.mimetype == "application/zip"
     assert 'filename="minutes-feedback-slip.zip"' in download.headers["Content-Disposition"]
+
+
+def test_without_auto_migration_the_app_starts_and_renders_before_db_upgrade(
+    tmp_path: Path, notice_body: BodyFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", auto_migrate="off")
+    for app in _app(settings, FailingConverter()):
+        client = app.test_client()
+
+        rendered = client.post("/api/v1/documents/meeting-notice", json=notice_body())
+        meetings = client.get("/api/v1/meetings")
+
+        assert "gongwen db upgrade" in caplog.text
+        assert rendered.status_code == 200
+        _problem(meetings, 503, "storage_unavailable")
