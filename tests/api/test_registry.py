@@ -40,7 +40,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 class FailingConverter:
     """Every conversion fails, as a LibreOffice that keeps crashing would: numbering is under test, not the PDF."""
 
-    def convert(self, docx: bytes, *, timeout: float | None = None) -> bytes:
+    def convert(self, docx: bytes, *, timeout: float | None = None, pdfa: bool = False) -> bytes:
         raise ConversionError("转换PDF失败（测试） / PDF conversion failed (test)")
 
     def status(self) -> Mapping[str, Any] | None:

@@ -34,7 +34,7 @@ ALLOCATE = {"prefix": PREFIX}
 class FailingConverter:
     """A converter whose LibreOffice fails every conversion: the numbering is under test here, not the PDF."""
 
-    def convert(self, docx: bytes, *, timeout: float | None = None) -> bytes:
+    def convert(self, docx: bytes, *, timeout: float | None = None, pdfa: bool = False) -> bytes:
         raise ConversionError("转换PDF失败（测试） / PDF conversion failed (test)")
 
     def status(self) -> Mapping[str, Any] | None:
