@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import struct
 import zlib
 from array import array
 from datetime import UTC, datetime
@@ -12,16 +13,22 @@ from datetime import UTC, datetime
 from service.errors import RenderError, bilingual
 
 # What differs between two conversions of one document by LibreOffice 7.4.7 (compared object by object):
-# /CreationDate(D:YYYYMMDDHHmmSS…), a random /ID pair, a /DocChecksum over those bytes, and the
-# /UniqueID of every embedded Type 1 font (see _drop_unique_ids).
+# /CreationDate(D:YYYYMMDDHHmmSS…), a random /ID pair, a /DocChecksum over those bytes, the /UniqueID of
+# every embedded Type 1 font (see _font_replacements), and in a PDF/A export the XMP's xmp:CreateDate and
+# the creation date inside the output intent's ICC profile (see _profile_replacement).
 _CREATION_DATE = re.compile(rb"(/CreationDate\s*\(D:)(\d{14})")
 _FILE_ID = re.compile(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]+)(>\s*<)([0-9A-Fa-f]+)(>\s*\])")
 _DOC_CHECKSUM = re.compile(rb"/DocChecksum\s*/[0-9A-Fa-f]+\s?")
+# A PDF/A export repeats the creation date in its XMP metadata (xmp:CreateDate, 2026-11-21T00:50:24Z), in
+# an uncompressed stream (ISO 19005-2 6.6.2.1); ISO 19005-2 6.6.3 wants it equal to the Info dictionary's.
+_XMP_DATE = re.compile(rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")
 
 # The entry with the whitespace ending its line, in the cleartext and in the decrypted private part.
 _UNIQUE_ID = re.compile(rb"/UniqueID\s+\d+\s+def\b\s?")
 # ISO 32000-1 9.9, Table 127: /Length2 (the length of the encrypted part) marks a Type 1 font program.
 _TYPE1_LENGTH2 = re.compile(rb"/Length2\s+\d")
+# ISO 32000-1 14.11.5: the output intent's ICC profile; LibreOffice's PDF/A export writes one.
+_OUTPUT_PROFILE = re.compile(rb"/DestOutputProfile\s+(\d+)\s+0\s+R")
 _FILTER_ENTRY = re.compile(rb"/(Filter|DecodeParms)\s*(/?[A-Za-z0-9]*)")
 # /Length (direct or `n g R`), /Length1, /Length2, /Length3 in a font stream's dictionary.
 _LENGTH_ENTRY = re.compile(rb"/Length([123]?)\s+(\d+)(\s+\d+\s+R)?")
@@ -31,6 +38,14 @@ _XREF_SUBSECTION = re.compile(rb"\s*(\d+) (\d+)[ \t]*(?:\r\n|\r|\n)")
 # ISO 32000-1 7.5.4: every cross-reference entry is exactly 20 bytes, the offset its first ten.
 XREF_ENTRY_SIZE = 20
 XREF_OFFSET_DIGITS = 10
+
+# ICC.1:2022 7.2: the profile header's fields that carry the date and the profile ID (an MD5 over the
+# profile with the flags, the rendering intent and the ID itself zeroed).
+ICC_HEADER_SIZE = 128
+ICC_DATE = slice(24, 36)
+ICC_FLAGS = slice(44, 48)
+ICC_INTENT = slice(64, 68)
+ICC_PROFILE_ID = slice(84, 100)
 
 # Fixed here rather than left to a library's default (6 is zlib's); equal bytes also need the same zlib build.
 # LibreOffice's own compression is not reproducible with Python's zlib at any level.
@@ -50,14 +65,20 @@ PRIVATE_WINDOW = 2048
 def stabilise_pdf(pdf: bytes, created: datetime) -> bytes:
     """The same PDF with its creation date set to `created` and its file ID derived from its content.
 
-    Only the Type 1 font programs are rewritten (see _drop_unique_ids); every other object keeps
-    LibreOffice's bytes, and the date and ID are replaced in place with values of the same length.
+    Only the Type 1 font programs and a PDF/A file's ICC profile are rewritten (see _rewrite_streams);
+    every other object keeps LibreOffice's bytes, and the date and ID are replaced in place with values of
+    the same length. A PDF/A file's XMP dates get the same date, so the two records of it still agree.
     """
-    pdf = _drop_unique_ids(pdf)
-    stamp = created.astimezone(UTC).strftime("%Y%m%d%H%M%S").encode("ascii")
+    pdf = _rewrite_streams(pdf, created)
+    utc = created.astimezone(UTC)
+    stamp = utc.strftime("%Y%m%d%H%M%S").encode("ascii")
     dated, count = _CREATION_DATE.subn(lambda m: m.group(1) + stamp, pdf)
     if count == 0:
         raise RenderError(bilingual("PDF缺少创建日期", "the converter's PDF has no /CreationDate"))
+    # Only the digits go; the zone after them (Z with the pool's TZ=UTC) stays as LibreOffice wrote it in
+    # both places, so they keep agreeing.
+    xmp_stamp = utc.strftime("%Y-%m-%dT%H:%M:%S").encode("ascii")
+    dated = _XMP_DATE.sub(lambda m: m.group(1) + xmp_stamp, dated)
     # The checksum is LibreOffice's MD5 of the file as it wrote it: different on every run and wrong once
     # anything is replaced. ISO 32000-1 does not define it (Table 15), so it goes.
     trailer_at = dated.rfind(b"trailer")
@@ -143,35 +164,69 @@ def _drop_private_unique_id(encrypted: bytes) -> bytes | None:
     return new_head + _reencrypt(encrypted[len(head) :], key, new_key)
 
 
-def _drop_unique_ids(pdf: bytes) -> bytes:
-    """`pdf` with /UniqueID taken out of every embedded Type 1 font program."""
+def _rewrite_streams(pdf: bytes, created: datetime) -> bytes:
+    """`pdf` with /UniqueID taken out of every embedded Type 1 font program and, in a PDF/A file, the output
+    intent's ICC profile dated `created`; the PDF itself when it has neither."""
+    has_fonts = _TYPE1_LENGTH2.search(pdf) is not None
+    profiles = sorted({int(number) for number in _OUTPUT_PROFILE.findall(pdf)})
+    if not has_fonts and not profiles:
+        return pdf
+    try:
+        layout = _CrossReference.read(pdf)
+        replacements = _font_replacements(pdf, layout) if has_fonts else {}
+        for number in profiles:
+            replacements.update(_profile_replacement(layout, number, created))
+        return layout.replace(replacements) if replacements else pdf
+    except ValueError as exc:  # a number in the cross-reference table that is not one
+        raise RenderError(bilingual("无法读取转换后的PDF", f"the converter's PDF cannot be read: {exc}")) from exc
+
+
+def _font_replacements(pdf: bytes, layout: _CrossReference) -> dict[int, bytes]:
+    """New bodies for the Type 1 font programs that carry /UniqueID (and for their /Length objects)."""
     # NOTE: a warm LibreOffice numbers the Type 1 fonts it embeds from a per-process counter (4100002 in
     # one conversion, 4100006 in the next), in the cleartext and in the eexec-encrypted part, so the same
     # document gets different font streams every time. The entry is optional and only lets a PostScript
     # printer cache glyphs across jobs; two different fonts with one number make it print one font's glyphs
     # for the other, which a content hash folded into Type 1's million private IDs would risk. So it goes.
-    if _TYPE1_LENGTH2.search(pdf) is None:
-        return pdf
-    try:
-        layout = _CrossReference.read(pdf)
-        replacements: dict[int, bytes] = {}
-        for number in sorted({layout.number_at(match.start()) for match in _TYPE1_LENGTH2.finditer(pdf)}):
-            stream = _Stream(layout, number)
-            if stream.dictionary is None or _TYPE1_LENGTH2.search(stream.dictionary) is None:
-                continue  # the bytes were part of some stream's data, not of a font program's dictionary
-            font = stream.decoded()
-            length1, length2 = stream.direct_length(b"1"), stream.direct_length(b"2")
-            cleartext, in_cleartext = _UNIQUE_ID.subn(b"", font[:length1])
-            encrypted = _drop_private_unique_id(font[length1 : length1 + length2])
-            if encrypted is None:
-                if not in_cleartext:
-                    continue
-                encrypted = font[length1 : length1 + length2]
-            program = cleartext + encrypted + font[length1 + length2 :]
-            replacements.update(stream.replaced(program, {b"1": len(cleartext), b"2": len(encrypted)}))
-        return layout.replace(replacements) if replacements else pdf
-    except ValueError as exc:  # a number in the cross-reference table that is not one
-        raise RenderError(bilingual("无法读取转换后的PDF", f"the converter's PDF cannot be read: {exc}")) from exc
+    replacements: dict[int, bytes] = {}
+    for number in sorted({layout.number_at(match.start()) for match in _TYPE1_LENGTH2.finditer(pdf)}):
+        stream = _Stream(layout, number)
+        if stream.dictionary is None or _TYPE1_LENGTH2.search(stream.dictionary) is None:
+            continue  # the bytes were part of some stream's data, not of a font program's dictionary
+        font = stream.decoded()
+        length1, length2 = stream.direct_length(b"1"), stream.direct_length(b"2")
+        cleartext, in_cleartext = _UNIQUE_ID.subn(b"", font[:length1])
+        encrypted = _drop_private_unique_id(font[length1 : length1 + length2])
+        if encrypted is None:
+            if not in_cleartext:
+                continue
+            encrypted = font[length1 : length1 + length2]
+        program = cleartext + encrypted + font[length1 + length2 :]
+        replacements.update(stream.replaced(program, {b"1": len(cleartext), b"2": len(encrypted)}))
+    return replacements
+
+
+def _profile_replacement(layout: _CrossReference, number: int, created: datetime) -> dict[int, bytes]:
+    """The ICC profile in object `number` dated `created` (and its /Length object), or nothing when it already is.
+
+    NOTE: LibreOffice makes the sRGB profile of a PDF/A file's output intent with lcms, which dates it
+    with the clock (ICC.1:2022 7.2.1, header bytes 24–35), so each conversion had a different profile.
+    """
+    stream = _Stream(layout, number)
+    profile = stream.decoded()
+    if len(profile) < ICC_HEADER_SIZE or profile[36:40] != b"acsp":
+        raise RenderError(bilingual("PDF/A输出意图异常", f"object {number} of the converter's PDF is no ICC profile"))
+    utc = created.astimezone(UTC)
+    date = struct.pack(">6H", utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
+    dated = profile[: ICC_DATE.start] + date + profile[ICC_DATE.stop :]
+    if any(dated[ICC_PROFILE_ID]):
+        # ICC.1:2022 7.2.18: the profile ID is the MD5 of the profile with flags, intent and ID zeroed.
+        zeroed = bytearray(dated)
+        for field in (ICC_FLAGS, ICC_INTENT, ICC_PROFILE_ID):
+            zeroed[field] = bytes(field.stop - field.start)
+        profile_id = hashlib.md5(zeroed, usedforsecurity=False).digest()
+        dated = dated[: ICC_PROFILE_ID.start] + profile_id + dated[ICC_PROFILE_ID.stop :]
+    return {} if dated == profile else stream.replaced(dated, {})
 
 
 class _Stream:

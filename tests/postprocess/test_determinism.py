@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -24,6 +26,7 @@ from service.postprocess.determinism import (
     stabilise_pdf,
 )
 from tests.conftest import load_example
+from tests.postprocess.pdfa_checks import pdfa_claim, pdfa_problems, xmp, xmp_value
 
 CREATED = datetime(2026, 11, 25, tzinfo=UTC)
 UNIQUE_ID = re.compile(rb"/UniqueID\s+(\d+)")
@@ -220,3 +223,60 @@ def test_a_font_stream_in_an_unexpected_encoding_is_refused(notice_pdf: bytes) -
 
     with pytest.raises(RenderError):
         stabilise_pdf(recoded, CREATED)
+
+
+# -- PDF/A-2b (archive copies) ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdfa_runs(notice_docx: bytes, tmp_path_factory: pytest.TempPathFactory) -> list[bytes]:
+    """The notice exported as PDF/A-2b twice by one warm soffice, in different seconds of the clock."""
+    with ConversionPool(size=1, work_dir=tmp_path_factory.mktemp("pdfa-worker")) as pool:
+        first = pool.convert(notice_docx, pdfa=True)
+        time.sleep(1.05)  # LibreOffice dates the output intent's ICC profile to the second
+        return [first, pool.convert(notice_docx, pdfa=True)]
+
+
+def icc_profile(pdf: bytes) -> bytes:
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"].get_object()
+    (intent,) = [reference.get_object() for reference in root["/OutputIntents"]]
+    data: bytes = intent["/DestOutputProfile"].get_object().get_data()
+    return data
+
+
+def test_two_pdfa_exports_give_identical_bytes_once_stabilised(pdfa_runs: list[bytes]) -> None:
+    assert icc_profile(pdfa_runs[0])[24:36] != icc_profile(pdfa_runs[1])[24:36], "the ICC dates should differ"
+
+    assert stabilise_pdf(pdfa_runs[0], CREATED) == stabilise_pdf(pdfa_runs[1], CREATED)
+
+
+def test_a_stabilised_pdfa_export_is_still_pdfa_2b(pdfa_runs: list[bytes]) -> None:
+    stable = stabilise_pdf(pdfa_runs[0], CREATED)
+
+    assert pdfa_problems(pdfa_runs[0]) == []
+    assert pdfa_problems(stable) == []
+    assert pdfa_claim(stable) == ("2", "B")
+
+
+def test_xmp_and_info_and_profile_all_carry_the_documents_date(pdfa_runs: list[bytes]) -> None:
+    stable = stabilise_pdf(pdfa_runs[0], CREATED)
+
+    root = xmp(stable)
+    assert root is not None
+    assert xmp_value(root, "xmp:CreateDate") == "2026-11-25T00:00:00Z"
+    assert b"/CreationDate(D:20261125000000Z')" in stable
+    assert struct.unpack(">6H", icc_profile(stable)[24:36]) == (2026, 11, 25, 0, 0, 0)
+
+
+def test_only_the_profiles_date_changes_in_the_profile(pdfa_runs: list[bytes]) -> None:
+    before, after = icc_profile(pdfa_runs[0]), icc_profile(stabilise_pdf(pdfa_runs[0], CREATED))
+
+    assert len(before) == len(after)
+    assert before[:24] + before[36:] == after[:24] + after[36:]
+
+
+def test_the_checks_catch_an_info_date_that_xmp_does_not_repeat(pdfa_runs: list[bytes]) -> None:
+    """What stabilise_pdf did before PDF/A: the Info date alone replaced. The stand-in for veraPDF sees it."""
+    info_only = re.sub(rb"(/CreationDate\(D:)\d{14}", rb"\g<1>20261125000000", pdfa_runs[0])
+
+    assert any(problem.startswith("6.6.3 /CreationDate") for problem in pdfa_problems(info_only))
