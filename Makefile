@@ -26,7 +26,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $@
 
-run: setup ## serve on http://$(HOST):$(PORT) with embedded defaults
+run: setup ## serve on http://$(HOST):$(PORT) with embedded defaults, and the job worker beside it
+	$(BIN)/gongwen db upgrade
+	@# The worker carries out archive runs; it stops with the server (Ctrl-C or SIGTERM to make).
+	@$(BIN)/gongwen worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gongwen serve --host $(HOST) --port $(PORT)
 
 test: setup ## the whole suite

@@ -67,3 +67,8 @@ def _open_storage(app: Flask, settings: Settings) -> None:
         log.exception("the registry's start-up clean-up could not run")
     app.extensions["gongwen.database"] = database
     app.extensions["gongwen.files"] = FileStore(settings.files_dir)
+
+    from service.jobs.queue import JobQueue
+
+    # Only enqueues: `gongwen worker` (started beside the server by `make run`) carries the runs out.
+    app.extensions["gongwen.jobs"] = JobQueue.from_settings(settings)

@@ -32,6 +32,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     render.add_argument("-o", "--output", required=True, help="output file; its extension picks the format")
     render.set_defaults(handler=_render)
 
+    worker = commands.add_parser("worker", help="carry out archive runs from the job queue (huey)")
+    worker.set_defaults(handler=_worker)
+
+    archive = commands.add_parser("archive", help="file the documents a manifest lists into one archive box")
+    archive.add_argument("manifest", help="JSON: {filing: {...}, documents: [{kind, body} | {file, title, ...}]}")
+    archive.add_argument("--out", required=True, help="directory for the results (and the run's state, to resume)")
+    archive.set_defaults(handler=_archive)
+
     fonts = commands.add_parser("fonts", help="font checks")
     fonts_commands = fonts.add_subparsers(dest="fonts_command", required=True)
     fonts_check = fonts_commands.add_parser("check", help="print the file each official font name resolves to")
@@ -145,6 +153,29 @@ def _stop_converter(_server: Any, worker: Any) -> None:
     app = getattr(worker, "wsgi", None)
     if app is not None:
         app.extensions["gongwen.converter"].stop()
+
+
+def _worker(_args: argparse.Namespace) -> int:
+    import logging
+
+    from service.config import Settings
+    from service.jobs.worker import run_worker
+
+    settings = Settings.from_environment()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_worker(settings)
+    return 0
+
+
+def _archive(args: argparse.Namespace) -> int:
+    from service.config import Settings
+    from service.jobs.local_run import archive_locally
+
+    result = archive_locally(Settings.from_environment(), Path(args.manifest), Path(args.out))
+    print(f"gongwen: {result.items} 件, {result.pages} pages, failures: {len(result.failures)} -> {args.out}")
+    for failure in result.failures:
+        print(f"  {failure.position + 1}. {failure.title}: {failure.reason}", file=sys.stderr)
+    return 0 if not result.failures else 3
 
 
 def _fonts_check(args: argparse.Namespace) -> int:

@@ -104,3 +104,58 @@ def test_db_upgrade_migrates_the_configured_database(
     assert first.endswith("at revision 0001 (was None)")
     assert second.endswith("at revision 0001 (was 0001)")
     assert database.is_file()
+
+
+def test_archive_files_a_manifest_into_a_directory_and_resumes_from_its_state(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.jobs.archive_checks import ArchiveResult, box_problems, manifest_problems
+    from tests.jobs.conftest import filing
+
+    monkeypatch.setenv("GONGWEN_CONVERTERS", "1")
+    scan = tmp_path / "scans" / "签到表.pdf"
+    scan.parent.mkdir()
+    assert main(["render", "sign-in-sheet", str(_body_file(tmp_path, "sign-in-sheet")), "-o", str(scan)]) == 0
+    manifest = tmp_path / "box-3.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "filing": filing(),
+                "documents": [
+                    {"kind": "meeting-notice", "body": load_example("meeting-notice")},
+                    {"kind": "meeting-minutes", "body": load_example("meeting-minutes")},
+                    {
+                        "file": "scans/签到表.pdf",
+                        "title": "签到表（扫描件）",
+                        "responsible": "县政府办",
+                        "date": "2026-12-03",
+                    },
+                ],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "box-3"
+
+    assert main(["archive", str(manifest), "--out", str(out)]) == 0
+
+    written = {str(path.relative_to(out)): path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    written = {name: data for name, data in written.items() if not name.startswith(".gongwen")}
+    result = ArchiveResult(
+        {name: data for name, data in written.items() if name != "manifest.json"},
+        json.loads(written["manifest.json"]),
+    )
+    assert manifest_problems(result) == []
+    assert box_problems(result, fonds_no="J012", year=2026, retention="定期30年", first_item_no=41) == []
+    assert "3 件" in capsys.readouterr().out
+    # The same command again finds its finished run in DIR/.gongwen and writes the same files.
+    assert main(["archive", str(manifest), "--out", str(out)]) == 0
+    again = {str(path.relative_to(out)): path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    assert {name: data for name, data in again.items() if not name.startswith(".gongwen")} == written
+
+
+def _body_file(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / f"{kind}.json"
+    path.write_text(json.dumps(load_example(kind), ensure_ascii=False), encoding="utf-8")
+    return path

@@ -8,6 +8,7 @@ import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 
+from service.api import archive_runs as _archive_runs  # noqa: F401 - its routes register on bp
 from service.api import registry as _registry  # noqa: F401 - its routes register on bp
 from service.api.problems import register_problem_handlers
 from service.api.routes import bp, health, readiness
