@@ -22,7 +22,14 @@ from service.documents.pipeline import (
     render_document,
     validate_document,
 )
-from service.errors import MalformedBodyError, PageOutOfRangeError, UnsupportedFormatError, bilingual
+from service.errors import (
+    MalformedBodyError,
+    PageOutOfRangeError,
+    StorageUnavailableError,
+    UnsupportedFormatError,
+    bilingual,
+)
+from service.storage.database import Database
 
 bp = Blueprint("documents", __name__, description="文书生成 / Document rendering")
 
@@ -55,16 +62,38 @@ def readiness() -> Response:
     problems = catalog().problems(list(KINDS))
     pool = converter().status()
     converter_ok = pool is None or bool(pool["ready"])
-    ready = not problems and converter_ok
+    database = _database_check()
+    ready = not problems and converter_ok and bool(database["ok"])
     response = jsonify(
         status="ready" if ready else "not_ready",
         checks={
             "templates": {"ok": not problems, "problems": problems},
             "converter": {"ok": converter_ok, "state": "on_demand" if pool is None else pool},
+            "database": database,
         },
     )
     response.status_code = 200 if ready else 503
     return response
+
+
+def _database_check() -> dict[str, Any]:
+    """The registry's database answers and is at the newest schema (else its routes would fail)."""
+    database: Database = current_app.extensions["gongwen.database"]
+    expected = database.head_revision()
+    try:
+        revision = database.revision()
+    except StorageUnavailableError as error:
+        return {"ok": False, "problem": error.detail}
+    if revision != expected:
+        return {
+            "ok": False,
+            "revision": revision,
+            "expected": expected,
+            "problem": bilingual(
+                "数据库未升级，请运行gongwen db upgrade", "the database is behind: run gongwen db upgrade"
+            ),
+        }
+    return {"ok": True, "revision": revision, "expected": expected}
 
 
 def _json_schema(kind: DocumentKind) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
@@ -81,9 +82,7 @@ class Database:
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (Alembic `upgrade head`); safe from several processes at once."""
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        config.set_main_option("path_separator", "os")
+        config = _alembic_config()
         with _storage_errors(), self.engine.connect() as connection:
             # One transaction for the whole upgrade (SQLite and PostgreSQL both have transactional DDL), taken
             # as a write lock first, so a second process waits and then finds the schema already at head.
@@ -100,9 +99,22 @@ class Database:
             revision: str | None = MigrationContext.configure(connection).get_current_revision()
             return revision
 
+    def head_revision(self) -> str | None:
+        """The newest migration this code knows: what revision() should say once migrated."""
+        head: str | None = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        return head
+
     def dispose(self) -> None:
         """Close the pooled connections (the tests' databases are dropped afterwards)."""
         self.engine.dispose()
+
+
+def _alembic_config() -> Config:
+    """Alembic's configuration in code: the migrations ship inside the package, no alembic.ini needed."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    return config
 
 
 def _tune_sqlite(engine: Engine, busy_timeout: float) -> None:

@@ -27,12 +27,29 @@ def test_readyz_is_ready_when_templates_are_present(client: FlaskClient) -> None
 def test_readyz_is_503_when_a_template_is_missing(tmp_path: Path) -> None:
     (tmp_path / "meeting-notice").mkdir()
     (tmp_path / "meeting-notice" / "manifest.json").write_text('{"files": {"document": "gone.docx"}}')
-    client = create_app(Settings(templates_dir=tmp_path)).test_client()
+    client = create_app(Settings(templates_dir=tmp_path, data_dir=tmp_path / "data")).test_client()
 
     response = client.get("/readyz")
 
     assert response.status_code == 503
     assert any("gone.docx" in problem for problem in response.get_json()["checks"]["templates"]["problems"])
+
+
+def test_readyz_reports_the_database_at_its_newest_schema(client: FlaskClient) -> None:
+    database = client.get("/readyz").get_json()["checks"]["database"]
+
+    assert database["ok"] is True
+    assert database["revision"] == database["expected"]
+
+
+def test_readyz_is_503_while_the_database_is_not_migrated(tmp_path: Path) -> None:
+    client = create_app(Settings(data_dir=tmp_path / "data", auto_migrate="off")).test_client()
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["database"]["ok"] is False
+    assert "gongwen db upgrade" in response.get_json()["checks"]["database"]["problem"]
 
 
 def test_openapi_documents_the_notice_route_with_its_schema(client: FlaskClient) -> None:
