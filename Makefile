@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup system venv run test lint format bench templates clean
+.PHONY: help setup system venv run test lint format bench bench-archive templates clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -45,6 +45,9 @@ lint: venv ## ruff (lint and format check), mypy and hadolint
 format: venv ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix service schemas tests tools
 	$(BIN)/ruff format service schemas tests tools
+
+bench-archive: setup ## archive 1,000 generated documents through gongwen worker: wall time, documents/s, peak RSS
+	$(BIN)/python tools/bench_archive.py --documents $${DOCUMENTS:-1000}
 
 bench: setup ## timings in-process and over HTTP (DOCX, PDF; 1 and 8 clients), RSS, vs carbone
 	$(BIN)/python tools/bench.py
