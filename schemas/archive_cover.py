@@ -44,8 +44,8 @@ class ArchiveItemSchema(BaseSchema):
     remarks = Text(max_length=50, allow_empty=True, load_default="", metadata={"description": "备注"})
 
 
-class ArchiveCoverSchema(BaseSchema):
-    """归档 cover set of one 档案盒: cover, 归档文件目录, 备考表 and 盒脊 (DA/T 22-2015)."""
+class BoxDescriptionSchema(BaseSchema):
+    """What describes one 档案盒 wherever it is given: 全宗, 年度, 保管期限, 盒号 and who compiled it."""
 
     fonds_no = FondsNumber(metadata={"description": "全宗号，如J012；档案馆尚未编定时留空"})
     fonds_name = Text(required=True, max_length=50, metadata={"description": "全宗名称（立档单位全称或通用简称）"})
@@ -58,15 +58,8 @@ class ArchiveCoverSchema(BaseSchema):
     title = Text(
         max_length=60, allow_empty=True, load_default="", metadata={"description": "盒内文件的概括名称，印在封面"}
     )
-    items = ObjectList(
-        ArchiveItemSchema,
-        required=True,
-        min_items=1,
-        max_items=MAX_ITEMS,
-        metadata={"description": "盒内文件，按件号顺序排列"},
-    )
     compiled_by = Text(max_length=20, allow_empty=True, load_default="", metadata={"description": "整理人"})
-    compiled_on = CalendarDate(load_default=None, metadata={"description": "整理日期"})
+    compiled_on = CalendarDate(load_default=None, metadata={"description": "整理日期，不早于盒内最晚文件的日期"})
     checked_by = Text(max_length=20, allow_empty=True, load_default="", metadata={"description": "检查人"})
     checked_on = CalendarDate(load_default=None, metadata={"description": "检查日期"})
     notes = Text(max_length=500, allow_empty=True, load_default="", metadata={"description": "盒内文件情况说明"})
@@ -77,7 +70,34 @@ class ArchiveCoverSchema(BaseSchema):
     )
 
     @validates_schema
-    def _check_rules(self, data: Mapping[str, Any], **_: Any) -> None:
+    def _check_dates(self, data: Mapping[str, Any], **_: Any) -> None:
+        compiled_on, checked_on = data.get("compiled_on"), data.get("checked_on")
+        if compiled_on and checked_on and checked_on < compiled_on:
+            raise ValidationError(
+                {"checked_on": [bilingual("检查日期早于整理日期", "Checked before the box was compiled.")]}
+            )
+
+    @post_load
+    def _collect_corrections(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        retention = data["retention"]
+        corrections: list[FieldCorrection] = [located("retention", c) for c in retention.corrections]
+        data["corrections"] = corrections
+        return data
+
+
+class ArchiveCoverSchema(BoxDescriptionSchema):
+    """归档 cover set of one 档案盒: cover, 归档文件目录, 备考表 and 盒脊 (DA/T 22-2015)."""
+
+    items = ObjectList(
+        ArchiveItemSchema,
+        required=True,
+        min_items=1,
+        max_items=MAX_ITEMS,
+        metadata={"description": "盒内文件，按件号顺序排列"},
+    )
+
+    @validates_schema
+    def _check_items(self, data: Mapping[str, Any], **_: Any) -> None:
         errors: dict[str, Any] = {}
         items = data.get("items") or []
         item_errors: dict[int, dict[str, list[str]]] = {}
@@ -95,7 +115,7 @@ class ArchiveCoverSchema(BaseSchema):
         if item_errors:
             errors["items"] = item_errors
         dates = [item["date"] for item in items if item.get("date") is not None]
-        compiled_on, checked_on = data.get("compiled_on"), data.get("checked_on")
+        compiled_on = data.get("compiled_on")
         if compiled_on and dates and compiled_on < max(dates):
             errors["compiled_on"] = [
                 bilingual(
@@ -103,14 +123,5 @@ class ArchiveCoverSchema(BaseSchema):
                     f"Compiled before the latest document in the box ({max(dates).isoformat()}).",
                 )
             ]
-        if compiled_on and checked_on and checked_on < compiled_on:
-            errors["checked_on"] = [bilingual("检查日期早于整理日期", "Checked before the box was compiled.")]
         if errors:
             raise ValidationError(errors)
-
-    @post_load
-    def _collect_corrections(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        retention = data["retention"]
-        corrections: list[FieldCorrection] = [located("retention", c) for c in retention.corrections]
-        data["corrections"] = corrections
-        return data
