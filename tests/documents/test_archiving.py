@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import time
 import zipfile
 from dataclasses import replace
 from datetime import date
@@ -26,7 +25,6 @@ from service.documents import archiving
 from service.documents.archiving import ArchiveEntry, BoxForms, FilingData, StampedItem
 from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document
 from service.errors import PayloadInvalidError, RenderError
-from service.postprocess.merge import extract_pages
 from service.postprocess.pdfium import page_texts
 from service.postprocess.stamp import STAMP_FROM_TOP
 from tests.conftest import body_for, load_example
@@ -566,45 +564,3 @@ def test_the_zip_holds_every_file_under_utf8_names_deterministically(files: dict
         assert all(info.flag_bits & 0x800 for info in infos if not info.filename.isascii())  # UTF-8 names
         assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
         assert {info.compress_type for info in infos if info.filename.endswith(".pdf")} == {zipfile.ZIP_STORED}
-
-
-# -- timings --------------------------------------------------------------------------------------------------
-
-
-def test_timings_of_a_box_of_1000_items(
-    catalog: TemplateCatalog, conversion_pool: ConversionPool, filing: FilingData, notice: bytes
-) -> None:
-    """Printed, not asserted: render_stamps for 1,000 stamps, stamp_item per item, the forms of a 1,000-item box,
-    assemble_box for 1,000 items of three pages. Run with -s to see them."""
-    three_pages = extract_pages(notice, [0, 1, 2])
-    entries = [(number, replace(entry, pages=3)) for number, entry in many_entries(1000, start=1)]
-
-    started = time.perf_counter()
-    stamps = archiving.render_stamps(catalog, conversion_pool, filing, [(number, 3) for number, _ in entries])
-    stamping = time.perf_counter() - started
-    started = time.perf_counter()
-    stamped = [
-        StampedItem(n, e, archiving.stamp_item(three_pages, s)) for (n, e), s in zip(entries, stamps, strict=True)
-    ]
-    per_item = (time.perf_counter() - started) / len(entries)
-    started = time.perf_counter()
-    forms = archiving.render_box_forms(catalog, conversion_pool, filing, entries)
-    forming = time.perf_counter() - started
-    started = time.perf_counter()
-    box = archiving.assemble_box(forms, stamped, filing)
-    assembling = time.perf_counter() - started
-    started = time.perf_counter()
-    files = archiving.result_files(forms, stamped, box, filing)
-    bundle = archiving.bundle({**files, archiving.MANIFEST_NAME: archiving.build_manifest({}, files, stamped)})
-    packing = time.perf_counter() - started
-
-    print(f"\nrender_stamps, 1000 stamps: {stamping:.2f} s ({stamping:.2f} ms a stamp)")
-    print(f"stamp_item, 3-page item: {per_item * 1000:.1f} ms an item")
-    print(f"render_box_forms, 1000 entries: {forming:.2f} s ({archiving.page_count(forms.catalogue)} 目录 pages)")
-    print(f"assemble_box, 1000 items of 3 pages: {assembling:.2f} s ({len(box) / 1e6:.0f} MB)")
-    print(f"result files, manifest and ZIP: {packing:.2f} s ({len(bundle) / 1e6:.0f} MB)")
-
-    assert archiving.page_count(box) == 1 + archiving.page_count(forms.catalogue) + 3000 + archiving.page_count(
-        forms.notes
-    )
-    assert len(PdfReader(io.BytesIO(box)).outline) == 1003
