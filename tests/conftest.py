@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from service import create_app
 from service.config import PROJECT_ROOT, Settings
 from service.conversion import ConversionPool
+from tests.servers import PostgresServer, RedisServer, ServerError
 
 # The example bodies are a contract with office systems; CI checks them out beside the repository.
 EXAMPLES_DIR = Path(os.environ.get("GONGWEN_EXAMPLES_DIR", PROJECT_ROOT.parent / "shared" / "examples"))
@@ -141,8 +142,6 @@ def set_path(body: dict[str, Any], path: list[str], value: Any) -> None:
 
 
 # --- Private PostgreSQL and Redis servers (tests/servers.py), one each per session --------------------------
-
-from tests.servers import PostgresServer, RedisServer, ServerError  # noqa: E402 - kept with the fixtures below
 
 
 @pytest.fixture(scope="session")
