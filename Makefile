@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 
 run: setup ## serve on http://$(HOST):$(PORT) with embedded defaults, and the job worker beside it
 	$(BIN)/gongwen db upgrade
-	@# The worker carries out archive runs; it stops with the server (Ctrl-C or SIGTERM to make).
+	@# The worker carries out archive runs; Ctrl-C (SIGINT to the whole process group) stops both.
 	@$(BIN)/gongwen worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gongwen serve --host $(HOST) --port $(PORT)
