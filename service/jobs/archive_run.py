@@ -193,10 +193,6 @@ class ArchiveRunner:
                 done += 1
                 report(Progress("preparing", done, total, item.title))
 
-        if len(pending) <= 1:
-            for item in pending:
-                prepare(item)
-            return
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="archive-item") as executor:
             for _ in executor.map(prepare, pending):
                 pass
@@ -248,11 +244,13 @@ class ArchiveRunner:
         bundle = archiving.bundle({**outputs, archiving.MANIFEST_NAME: manifest})
         if lost.is_set():
             raise LeaseLostError(run_id)
+        stored = {name: self.files.put(content) for name, content in outputs.items()}
         result: dict[str, Any] = {
-            "files": {name: self.files.put(content) for name, content in outputs.items()},
+            "files": stored,
             "manifest": self.files.put(manifest),
             "zip": self.files.put(bundle),
-            "box": self.files.put(box),
+            # The box is one of the outputs: hashing its 100+ MB a second time would only repeat the same digest.
+            "box": stored[archiving.box_file_name(filing)],
             "items": len(stamped),
             "pages": archiving.page_count(box),
         }
