@@ -6,8 +6,9 @@ set -euo pipefail
 
 FANDOL_DIR=${GONGWEN_FANDOL_DIR:-/usr/local/share/fonts/gongwen-fandol}
 # postgresql and redis-server: the tests start private servers to prove the scale-out configuration works.
+# chromium: the browser tests drive Debian's build through Playwright (no browser download).
 PACKAGES=(python3-venv libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-liberation2 poppler-utils fontconfig
-  postgresql redis-server)
+  postgresql redis-server chromium)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
