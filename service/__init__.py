@@ -35,6 +35,10 @@ def create_app(settings: Settings | None = None, *, converter: Converter | None 
     from service.api import register_api
 
     register_api(app, settings)
+
+    from service.web import register_web
+
+    register_web(app)
     return app
 
 

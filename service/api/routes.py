@@ -191,6 +191,9 @@ def _file_response(document: RenderedDocument, kind: DocumentKind) -> Response:
     )
     response.headers["ETag"] = f'"{document.sha256}"'
     response.headers["Cache-Control"] = "no-store"
+    if document.pages is not None:
+        # A preview of page N says how many pages there are, so a page can ask for all of them.
+        response.headers["Gongwen-Page-Count"] = str(document.pages)
     if document.warnings:
         report = json.dumps([w.as_dict() for w in document.warnings], ensure_ascii=False)
         response.headers["Gongwen-Warnings"] = quote(report, safe="")
@@ -224,7 +227,8 @@ def _register_kind(kind: DocumentKind) -> None:
             description=(
                 "Returns the document as a file named after its title (Content-Disposition with filename*). "
                 "Slips that were corrected (e.g. 【2026】 → 〔2026〕) are reported in the Gongwen-Corrections "
-                "header as percent-encoded UTF-8 JSON. PDF page rules that could not be met (a seal block alone on its "
+                "header as percent-encoded UTF-8 JSON. PDF and PNG answers carry the PDF's page count in Gongwen-Page-Count. "
+                "PDF page rules that could not be met (a seal block alone on its "
                 "page) come back the same way in Gongwen-Warnings. The ETag is the SHA-256 of the file."
                 + (
                     " This kind makes one document per part of the body: format=docx returns a ZIP "

@@ -19,7 +19,7 @@ from service.documents.page_rules import LayoutWarning
 from service.documents.validation import load_payload
 from service.errors import PayloadInvalidError, TemplateInvalidError, UnsupportedFormatError, bilingual
 from service.postprocess.determinism import stabilise_pdf
-from service.postprocess.merge import PdfMetadata, PdfPart, merge_pdfs
+from service.postprocess.merge import PdfMetadata, PdfPart, merge_pdfs, page_count
 from service.postprocess.preview import render_page_png
 from service.rendering.docx import DocumentProperties, bundle_files, render_docx
 from service.typography.file_names import file_name_stem
@@ -78,6 +78,8 @@ class RenderedDocument:
     media_type: str = ""
     # Page rules that could not all be met (e.g. a seal block alone on its page), for the clerk to fix.
     warnings: list[LayoutWarning] = field(default_factory=list)
+    # The PDF's page count (for a PNG preview: of the PDF it was taken from); None for DOCX.
+    pages: int | None = None
 
     @property
     def sha256(self) -> str:
@@ -172,6 +174,7 @@ def render_document(
     title = kind.title(data)
     media_type = output_format.media_type
     warnings: list[LayoutWarning] = []
+    pages: int | None = None
     if output_format is OutputFormat.DOCX:
         # A DOCX is edited before it is printed, so it keeps build_context's plain layout (版记 at the foot
         # of the text's last page); the page rules need LibreOffice's page breaks, which only a PDF shows.
@@ -195,6 +198,7 @@ def render_document(
             metadata = PdfMetadata(title=title, author=kind.author(data), subject=kind.subject(data), created=created)
             content = merge_pdfs([PdfPart(pdf, part.name) for part, pdf in zip(parts, pdfs, strict=True)], metadata)
         extension = OutputFormat.PDF.value
+        pages = page_count(content)
         if output_format is OutputFormat.PNG:
             content = render_page_png(content, page)
             extension = OutputFormat.PNG.value
@@ -206,6 +210,7 @@ def render_document(
         corrections=validated.corrections,
         media_type=media_type,
         warnings=warnings,
+        pages=pages,
     )
 
 
