@@ -45,6 +45,17 @@ else:
 
 # LibreOffice's PDF export option SelectPdfVersion: 2 is PDF/A-2b (1 would be PDF/A-1b, 3 PDF/A-3b).
 PDFA_2B = 2
+# How the PDF opens (docs/decisions/0016-pdf-print-preferences.md), as writer_pdf_Export's FilterData names
+# it. LibreOffice 7.4 writes them into the catalog as /OpenAction[<first page> /XYZ null null 1],
+# /PageLayout/OneColumn and /ViewerPreferences<</DisplayDocTitle true>>. It has no option for
+# /PrintScaling; service/postprocess/viewer.py adds that.
+VIEW_FILTER_DATA = (
+    ("InitialView", 0),  # the page alone: no outline or thumbnail panel (/PageMode is left out)
+    ("Magnification", 4),  # open at the zoom below rather than the viewer's own default
+    ("Zoom", 100),
+    ("PageLayout", 2),  # one column, scrolled continuously
+    ("DisplayPDFDocumentTitle", True),
+)
 
 # How often the watchdog looks at the parent and the office; a dead parent is noticed within this.
 WATCH_INTERVAL = 0.2
@@ -97,11 +108,14 @@ def _property(name: str, value: object) -> Any:
     return prop
 
 
-def _store_pdfa(document: Any, dst: Path) -> None:
-    """Export `document` as PDF/A-2b: writer_pdf_Export with FilterData SelectPdfVersion = 2."""
+def _store_pdf(document: Any, dst: Path, *, pdfa: bool) -> None:
+    """Export `document` as PDF with VIEW_FILTER_DATA; with `pdfa` as PDF/A-2b (SelectPdfVersion = 2)."""
+    options = list(VIEW_FILTER_DATA)
+    if pdfa:
+        options.append(("SelectPdfVersion", PDFA_2B))
     # NOTE: pyuno passes a plain tuple as a sequence of Any, which the PDF filter does not read as its
     # FilterData; the sequences are typed explicitly and the call goes through uno.invoke.
-    filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", (_property("SelectPdfVersion", PDFA_2B),))
+    filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", tuple(_property(*option) for option in options))
     arguments = (_property("FilterName", "writer_pdf_Export"), _property("FilterData", filter_data))
     uno.invoke(
         document,
@@ -239,10 +253,7 @@ class Office:
             raise ValueError("LibreOffice could not load the document")
         self.document = document
         try:
-            if pdfa:
-                _store_pdfa(document, dst)
-            else:
-                document.storeToURL(uno.systemPathToFileUrl(str(dst)), (_property("FilterName", "writer_pdf_Export"),))
+            _store_pdf(document, dst, pdfa=pdfa)
         except Exception:
             self.close_document()
             raise
