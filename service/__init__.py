@@ -32,6 +32,10 @@ def create_app(settings: Settings | None = None, *, converter: Converter | None 
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     _open_storage(app, settings)
 
+    from service.access.requests import install_access_control, load_secret_key
+
+    install_access_control(app, load_secret_key(settings.secret_key, settings.data_dir))
+
     from service.api import register_api
 
     register_api(app, settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,9 @@ class Settings:
     # "on": migrate the database to the newest schema at start-up (the embedded default); "off" leaves it
     # to `gongwen db upgrade`, run once per deployment when several machines share one PostgreSQL.
     auto_migrate: str = "on"
+    # Signs the clerks' session cookies. Empty: one is made once and kept in data_dir/secret_key; several
+    # machines behind a load balancer must share one value.
+    secret_key: str = field(default="", repr=False)
 
     @property
     def files_dir(self) -> Path:
@@ -120,6 +123,8 @@ class Settings:
                     "Redis地址应以redis://开头", f"GONGWEN_REDIS_URL must be a redis:// URL, not {self.redis_url!r}"
                 )
             )
+        if self.secret_key and len(self.secret_key) < 32:
+            found.append(bilingual("会话密钥至少32个字符", "GONGWEN_SECRET_KEY must be at least 32 random characters"))
         if self.auto_migrate not in {"on", "off"}:
             found.append(bilingual("auto_migrate应为on或off", "GONGWEN_AUTO_MIGRATE must be on or off"))
         return found

@@ -169,3 +169,39 @@ class BusyError(GongwenError):
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+class AuthenticationRequiredError(GongwenError):
+    """No credentials, or credentials that are not (or no longer) valid: a revoked key, an ended session."""
+
+    status = 401
+    code = "unauthenticated"
+    title = "未登录或凭据无效 / Authentication required"
+
+
+class SignInFailedError(GongwenError):
+    """The login and password do not match an active user."""
+
+    status = 401
+    code = "sign_in_failed"
+    title = "登录失败 / Sign-in failed"
+
+
+class ForbiddenError(GongwenError):
+    """The caller is known but none of its roles may use this route (or the CSRF token is missing)."""
+
+    status = 403
+    code = "forbidden"
+    title = "无权访问 / Forbidden"
+
+
+class TooManyAttemptsError(GongwenError):
+    """Too many failed sign-ins for this login or from this address; retry after `retry_after` s."""
+
+    status = 429
+    code = "too_many_attempts"
+    title = "尝试次数过多 / Too many attempts"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import create_app
+from service.access.accounts import create_key
+from service.access.roles import Role
 from service.config import PROJECT_ROOT, Settings
 from service.conversion import ConversionPool
 from tests.servers import PostgresServer, RedisServer, ServerError
@@ -64,6 +67,51 @@ def app(settings: Settings, conversion_pool: ConversionPool) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def anonymous_client(app: Flask) -> FlaskClient:
+    """A client with no credentials at all (the others act as an administrator; see AdminClient)."""
+    return FlaskClient(app, app.response_class, use_cookies=True)
+
+
+class AdminClient(FlaskClient):
+    """Every app's test client acts as an administrator (who passes every role check) unless the test sends its
+    own Authorization header: most tests are about documents, not about who may ask for them. Access control has
+    its own tests (tests/access, tests/api/test_access.py), which use anonymous_client and real role keys.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if "HTTP_AUTHORIZATION" not in self.environ_base:
+            token = _admin_token(self.application)
+            if token is not None:
+                self.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        return super().open(*args, **kwargs)
+
+
+_ADMIN_TOKEN_LOCK = threading.Lock()
+
+
+def _admin_token(app: Flask) -> str | None:
+    """One admin key per app, made on first use; None while the app's database has no schema (those tests
+    are about /healthz and /readyz, which need no key)."""
+    with _ADMIN_TOKEN_LOCK:
+        if "tests.admin_token" not in app.extensions:
+            database = app.extensions["gongwen.database"]
+            if database.revision() is None:
+                return None
+            issued = create_key(database, name="tests", roles=[Role.ADMIN], actor="tests")
+            app.extensions["tests.admin_token"] = issued.token
+        token: str = app.extensions["tests.admin_token"]
+        return token
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _admin_test_clients() -> Iterator[None]:
+    previous = Flask.test_client_class
+    Flask.test_client_class = AdminClient
+    yield
+    Flask.test_client_class = previous
 
 
 BodyFactory = Callable[..., dict[str, Any]]

@@ -8,8 +8,11 @@ from urllib.parse import quote
 from flask import Response, current_app, jsonify, request
 
 from schemas.archive_selection import ArchiveRunRequestSchema
+from service.access.requests import record_change
+from service.api.blueprint import PROBLEM_RESPONSE, bp
 from service.api.registry import database, file_store
-from service.api.routes import _PROBLEM, _read_json_body, bp
+from service.api.routes import _read_json_body
+from service.api.security import ARCHIVISTS, allow
 from service.errors import ConflictError, NotFoundError, bilingual
 from service.jobs.archive_run import prepare_run
 from service.jobs.queue import JobQueue
@@ -58,6 +61,7 @@ def _describe(run: runs.RunView) -> dict[str, Any]:
 
 
 @bp.route(RUNS, methods=["POST"])
+@allow(*ARCHIVISTS)
 @bp.doc(
     summary="开始归档 / Start an archive run",
     description=(
@@ -68,12 +72,13 @@ def _describe(run: runs.RunView) -> dict[str, Any]:
         "killed worker is taken up again where it stopped."
     ),
     requestBody={"required": True, "content": {"application/json": {"schema": ArchiveRunRequestSchema}}},
-    responses={"202": {"description": "the run, queued"}, "415": _PROBLEM, "422": _PROBLEM},
+    responses={"202": {"description": "the run, queued"}, "415": PROBLEM_RESPONSE, "422": PROBLEM_RESPONSE},
 )
 def start_archive_run() -> Response:
     request_body, items = prepare_run(database(), _read_json_body())
     run_id = runs.create_run(database(), request_body, items)
     job_queue().enqueue_archive_run(run_id)
+    record_change("archive_run.created", f"archive_run:{run_id}", items=len(items))
     response = jsonify(_describe(runs.get_run(database(), run_id)))
     response.status_code = 202
     response.headers["Location"] = f"/api/v1{RUNS}/{run_id}"
@@ -81,6 +86,7 @@ def start_archive_run() -> Response:
 
 
 @bp.route(RUNS, methods=["GET"])
+@allow(*ARCHIVISTS)
 @bp.doc(
     summary="归档任务列表 / Archive runs",
     parameters=[
@@ -96,21 +102,23 @@ def list_archive_runs() -> Response:
 
 
 @bp.route(f"{RUNS}/<run_id>", methods=["GET"])
+@allow(*ARCHIVISTS)
 @bp.doc(
     summary="归档进度 / Archive run progress",
     description="status queued|running|finished|failed; stage preparing|stamping|assembling; done / total; "
     "the 件 being worked on; failures with their reasons; links to the results once finished.",
-    responses={"200": {"description": "the run"}, "404": _PROBLEM},
+    responses={"200": {"description": "the run"}, "404": PROBLEM_RESPONSE},
 )
 def show_archive_run(run_id: str) -> Response:
     return jsonify(_describe(runs.get_run(database(), run_id)))
 
 
 @bp.route(f"{RUNS}/<run_id>/<name>", methods=["GET"])
+@allow(*ARCHIVISTS)
 @bp.doc(
     summary="归档结果下载 / Download an archive run's results",
     description="result.zip (every file and the manifest), box.pdf (the merged box), manifest.json.",
-    responses={"200": {"description": "the file"}, "404": _PROBLEM, "409": _PROBLEM},
+    responses={"200": {"description": "the file"}, "404": PROBLEM_RESPONSE, "409": PROBLEM_RESPONSE},
 )
 def download_archive_run(run_id: str, name: str) -> Response:
     if name not in DOWNLOADS:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
-from service.errors import GongwenError, bilingual
+from service.errors import AuthenticationRequiredError, GongwenError, bilingual
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -45,6 +45,8 @@ def register_problem_handlers(app: Flask) -> None:
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)
+        if isinstance(error, AuthenticationRequiredError):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="gongwen"'
         return response
 
     @app.errorhandler(HTTPException)

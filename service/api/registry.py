@@ -10,13 +10,16 @@ from flask import Response, current_app, jsonify, request
 from marshmallow import Schema, fields
 
 from schemas.meeting import MeetingListQuerySchema, NewMeetingSchema, NumberRegisterQuerySchema
-from service.api.routes import _PROBLEM, _read_json_body, bp, catalog, converter
+from service.access.requests import record_change, require_principal
+from service.api.blueprint import PROBLEM_RESPONSE, bp
+from service.api.routes import _read_json_body, catalog, converter
+from service.api.security import ARCHIVISTS, ISSUERS, READERS, UPLOADERS, allow
 from service.documents.issuing import ensure_pdf, issue_document
 from service.documents.kind import DocumentKind
 from service.documents.kinds import KINDS
 from service.documents.pipeline import OutputFormat
 from service.documents.validation import load_payload
-from service.errors import PayloadInvalidError, RenderError, UploadInvalidError, bilingual
+from service.errors import NotFoundError, PayloadInvalidError, RenderError, UploadInvalidError, bilingual
 from service.postprocess.merge import page_count
 from service.storage import registry
 from service.storage.database import Database
@@ -149,18 +152,20 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 @bp.route("/meetings", methods=["POST"])
+@allow(*ISSUERS)
 @bp.doc(
     summary="新建会议 / Create a meeting",
     requestBody={"required": True, "content": {"application/json": {"schema": NewMeetingSchema}}},
     responses={
         "201": _json(MeetingRecordSchema, "the meeting", headers=_LOCATION),
-        "400": _PROBLEM,
-        "415": _PROBLEM,
-        "422": _PROBLEM,
+        "400": PROBLEM_RESPONSE,
+        "415": PROBLEM_RESPONSE,
+        "422": PROBLEM_RESPONSE,
     },
 )
 def create_meeting() -> Response:
     meeting = registry.create_meeting(database(), **load_payload(NewMeetingSchema(), _read_json_body()))
+    record_change("meeting.created", f"meeting:{meeting.id}", title=meeting.title)
     response = jsonify(MeetingRecordSchema().dump(_meeting_json(meeting)))
     response.status_code = 201
     response.headers["Location"] = _meeting_url(meeting.id)
@@ -168,6 +173,7 @@ def create_meeting() -> Response:
 
 
 @bp.route("/meetings", methods=["GET"])
+@allow(*READERS)
 @bp.doc(
     summary="会议列表 / Meetings",
     description="Newest first, one page at a time.",
@@ -175,7 +181,7 @@ def create_meeting() -> Response:
         {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1, "default": 1}},
         {"in": "query", "name": "per_page", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
     ],
-    responses={"200": _json(MeetingPageSchema, "one page of meetings"), "422": _PROBLEM},
+    responses={"200": _json(MeetingPageSchema, "one page of meetings"), "422": PROBLEM_RESPONSE},
 )
 def list_meetings() -> Response:
     query = load_payload(MeetingListQuerySchema(), request.args.to_dict())
@@ -185,14 +191,18 @@ def list_meetings() -> Response:
 
 
 @bp.route("/meetings/<meeting_id>", methods=["GET"])
+@allow(*READERS)
 @bp.doc(
     summary="一个会议 / One meeting",
     description="The meeting and its documents, in the order they were issued.",
-    responses={"200": _json(MeetingDetailSchema, "the meeting"), "404": _PROBLEM},
+    responses={"200": _json(MeetingDetailSchema, "the meeting"), "404": PROBLEM_RESPONSE},
 )
 def show_meeting(meeting_id: str) -> Response:
     meeting = registry.get_meeting(database(), meeting_id)
-    documents = [_document_json(d) for d in registry.list_documents(database(), meeting_id)]
+    reader = require_principal()
+    documents = [
+        _document_json(d) for d in registry.list_documents(database(), meeting_id) if reader.may_see(d.secrecy)
+    ]
     return jsonify(MeetingDetailSchema().dump({**_meeting_json(meeting), "documents": documents}))
 
 
@@ -230,12 +240,23 @@ def _register_issue_route(kind: DocumentKind) -> None:
         response.headers["Location"] = _document_url(issued.document.id)
         if issued.replayed:
             response.headers["Idempotent-Replayed"] = "true"
+        else:
+            document = issued.document
+            record_change(
+                "document.issued",
+                f"document:{document.id}",
+                kind=kind.name,
+                doc_number=document.doc_number,
+                secrecy=document.secrecy,
+                meeting_id=meeting_id,
+            )
         if issued.warnings:
             report = json.dumps([w.as_dict() for w in issued.warnings], ensure_ascii=False)
             response.headers["Gongwen-Warnings"] = quote(report, safe="")
         return response
 
     issue_view.__name__ = f"issue_{kind.name.replace('-', '_')}"
+    issue_view = allow(*ISSUERS)(issue_view)
     bp.route(f"/meetings/<meeting_id>/documents/{kind.name}", methods=["POST"])(
         bp.doc(
             summary=f"登记并生成{kind.label} / Issue {kind.name} for a meeting",
@@ -263,13 +284,13 @@ def _register_issue_route(kind: DocumentKind) -> None:
             requestBody={"required": True, "content": {"application/json": {"schema": kind.schema}}},
             responses={
                 "201": _json(IssuedDocumentSchema, "the document (also for a replay)", headers=_LOCATION),
-                "400": _PROBLEM,
-                "404": _PROBLEM,
-                "409": _PROBLEM,
-                "413": _PROBLEM,
-                "415": _PROBLEM,
-                "422": _PROBLEM,
-                "503": _PROBLEM,
+                "400": PROBLEM_RESPONSE,
+                "404": PROBLEM_RESPONSE,
+                "409": PROBLEM_RESPONSE,
+                "413": PROBLEM_RESPONSE,
+                "415": PROBLEM_RESPONSE,
+                "422": PROBLEM_RESPONSE,
+                "503": PROBLEM_RESPONSE,
             },
         )(issue_view)
     )
@@ -280,41 +301,72 @@ for _kind in KINDS.values():
 
 
 @bp.route("/documents/<document_id>", methods=["GET"])
+@allow(*READERS)
 @bp.doc(
     summary="文书信息 / Document metadata",
-    responses={"200": _json(RegisteredDocumentSchema, "the document"), "404": _PROBLEM},
+    responses={"200": _json(RegisteredDocumentSchema, "the document"), "404": PROBLEM_RESPONSE},
 )
 def show_document(document_id: str) -> Response:
-    document = registry.get_document(database(), document_id)
+    document = _visible_document(document_id)
     return jsonify(RegisteredDocumentSchema().dump(_document_json(document, with_body=True)))
 
 
 @bp.route("/documents/<document_id>/docx", methods=["GET"])
+@allow(*READERS)
 @bp.doc(
     summary="下载DOCX / Download the DOCX",
     description="A ZIP of one DOCX per part for kinds that make several (see /document-kinds).",
-    responses={"200": {"description": "the file", "content": {"application/octet-stream": _BINARY}}, "404": _PROBLEM},
+    responses={
+        "200": {"description": "the file", "content": {"application/octet-stream": _BINARY}},
+        "404": PROBLEM_RESPONSE,
+    },
 )
 def download_docx(document_id: str) -> Response:
-    document = registry.get_document(database(), document_id)
+    document = _visible_document(document_id)
     return _stored_file_response(document.docx, fallback_stem=document.kind)
 
 
 @bp.route("/documents/<document_id>/pdf", methods=["GET"])
+@allow(*READERS)
 @bp.doc(
     summary="下载PDF / Download the PDF",
-    description="A document issued with pdf=false has its PDF rendered and stored on this first download.",
+    description="A document issued with pdf=false has its PDF rendered and stored on this first download. "
+    "?disposition=inline shows it in the browser's viewer (open it with #zoom=100 to print at actual size).",
+    parameters=[
+        {
+            "in": "query",
+            "name": "disposition",
+            "schema": {"type": "string", "enum": ["attachment", "inline"], "default": "attachment"},
+        }
+    ],
     responses={
         "200": {"description": "the PDF", "content": {PDF_MEDIA_TYPE: _BINARY}},
-        "404": _PROBLEM,
-        "409": _PROBLEM,
-        "503": _PROBLEM,
+        "404": PROBLEM_RESPONSE,
+        "409": PROBLEM_RESPONSE,
+        "503": PROBLEM_RESPONSE,
     },
 )
 def download_pdf(document_id: str) -> Response:
+    _visible_document(document_id)
     document = ensure_pdf(database(), file_store(), catalog(), converter(), document_id)
     assert document.pdf is not None  # ensure_pdf's promise
-    return _stored_file_response(document.pdf, fallback_stem=document.kind)
+    return _stored_file_response(document.pdf, fallback_stem=document.kind, inline=_inline_wanted())
+
+
+def _visible_document(document_id: str) -> DocumentRecord:
+    """The document, if the caller's clearance covers its 密级; else the same 404 as for one that does not exist."""
+    document = registry.get_document(database(), document_id)
+    if not require_principal().may_see(document.secrecy):
+        raise NotFoundError(bilingual(f"文书不存在：{document_id}", f"no document {document_id}"))
+    return document
+
+
+def _inline_wanted() -> bool:
+    raw = request.args.get("disposition", "attachment")
+    if raw not in {"attachment", "inline"}:
+        message = bilingual("参数disposition应为attachment或inline", "disposition must be attachment or inline")
+        raise PayloadInvalidError(message, errors={"disposition": [message]})
+    return raw == "inline"
 
 
 def _document_url(document_id: str) -> str:
@@ -376,6 +428,7 @@ def _pdf_wanted() -> bool:
 
 
 @bp.route("/doc-numbers", methods=["GET"])
+@allow(*READERS)
 @bp.doc(
     summary="发文登记 / The document-number register",
     description="Every serial handed out for one 机关代字 and year, in order: issued (with its document), voided "
@@ -384,7 +437,7 @@ def _pdf_wanted() -> bool:
         {"in": "query", "name": "prefix", "required": True, "schema": {"type": "string"}},
         {"in": "query", "name": "year", "required": True, "schema": {"type": "integer"}},
     ],
-    responses={"200": _json(NumberRegisterSchema, "the register of the series"), "422": _PROBLEM},
+    responses={"200": _json(NumberRegisterSchema, "the register of the series"), "422": PROBLEM_RESPONSE},
 )
 def list_doc_numbers() -> Response:
     query = load_payload(NumberRegisterQuerySchema(), request.args.to_dict())
@@ -404,6 +457,7 @@ def list_doc_numbers() -> Response:
 
 
 @bp.route("/files", methods=["POST"])
+@allow(*UPLOADERS)
 @bp.doc(
     summary="上传PDF / Upload a PDF",
     description="The raw PDF as the body (Content-Type: application/pdf), up to GONGWEN_MAX_UPLOAD_BYTES. "
@@ -414,9 +468,9 @@ def list_doc_numbers() -> Response:
     responses={
         "200": _json(StoredFileSchema, "already stored"),
         "201": _json(StoredFileSchema, "stored", headers=_LOCATION),
-        "413": _PROBLEM,
-        "422": _PROBLEM,
-        "503": _PROBLEM,
+        "413": PROBLEM_RESPONSE,
+        "422": PROBLEM_RESPONSE,
+        "503": PROBLEM_RESPONSE,
     },
 )
 def upload_file() -> Response:
@@ -441,6 +495,8 @@ def upload_file() -> Response:
             pages=pages,
         ),
     )
+    if created:
+        record_change("file.uploaded", f"file:{stored.sha256}", size=stored.size, name=stored.original_name)
     response = jsonify(StoredFileSchema().dump(_stored_file_json(stored)))
     response.status_code = 201 if created else 200
     response.headers["Location"] = _file_url(stored.sha256)
@@ -448,10 +504,14 @@ def upload_file() -> Response:
 
 
 @bp.route("/files/<sha256>", methods=["GET"])
+@allow(*ARCHIVISTS)
 @bp.doc(
     summary="下载文件 / Download a stored file",
     description="An upload, or a DOCX or PDF the registry rendered, by its SHA-256.",
-    responses={"200": {"description": "the file", "content": {"application/octet-stream": _BINARY}}, "404": _PROBLEM},
+    responses={
+        "200": {"description": "the file", "content": {"application/octet-stream": _BINARY}},
+        "404": PROBLEM_RESPONSE,
+    },
 )
 def download_file(sha256: str) -> Response:
     return _stored_file_response(registry.get_file(database(), sha256.lower()), fallback_stem=sha256[:16])
@@ -475,13 +535,14 @@ def _stored_file_json(stored: StoredFileRecord) -> dict[str, Any]:
     return {**vars(stored), "url": _file_url(stored.sha256)}
 
 
-def _stored_file_response(stored: StoredFileRecord, *, fallback_stem: str) -> Response:
-    """The file as a download, named the way routes.py names rendered files."""
+def _stored_file_response(stored: StoredFileRecord, *, fallback_stem: str, inline: bool = False) -> Response:
+    """The file as a download (or shown in the browser when `inline`), named the way routes.py names rendered files."""
     response = Response(file_store().read(stored.sha256), mimetype=stored.media_type)
     name = stored.original_name or f"{stored.sha256}.{_extension(stored.media_type)}"
     extension = name.rsplit(".", 1)[-1] if "." in name else _extension(stored.media_type)
+    disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback_stem}.{extension}\"; filename*=UTF-8''{quote(name, safe='')}"
+        f"{disposition}; filename=\"{fallback_stem}.{extension}\"; filename*=UTF-8''{quote(name, safe='')}"
     )
     response.headers["ETag"] = f'"{stored.sha256}"'
     response.headers["Cache-Control"] = "no-store"

@@ -7,10 +7,10 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, current_app, jsonify, request
-from flask_smorest import Blueprint
 from werkzeug.exceptions import UnsupportedMediaType
 
-from service.api.problems import PROBLEM_MEDIA_TYPE
+from service.api.blueprint import PROBLEM_RESPONSE, bp
+from service.api.security import EVERYONE, RENDERERS, allow
 from service.documents.kind import DocumentKind
 from service.documents.kinds import KINDS, example_body, find_kind
 from service.documents.pipeline import (
@@ -30,13 +30,6 @@ from service.errors import (
     bilingual,
 )
 from service.storage.database import Database
-
-bp = Blueprint("documents", __name__, description="文书生成 / Document rendering")
-
-_PROBLEM = {
-    "description": "application/problem+json",
-    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"type": "object"}}},
-}
 
 
 def catalog() -> TemplateCatalog:
@@ -132,6 +125,7 @@ def _describe_kind(kind: DocumentKind) -> dict[str, Any]:
 
 
 @bp.route("/document-kinds", methods=["GET"])
+@allow(*EVERYONE)
 @bp.doc(
     summary="文书种类 / Document kinds",
     description="Every kind the service renders, with its body's JSON Schema and an example body. "
@@ -143,9 +137,10 @@ def list_document_kinds() -> Response:
 
 
 @bp.route("/document-kinds/<name>", methods=["GET"])
+@allow(*EVERYONE)
 @bp.doc(
     summary="一种文书 / One document kind",
-    responses={"200": {"description": "the kind, its schema and example"}, "404": _PROBLEM},
+    responses={"200": {"description": "the kind, its schema and example"}, "404": PROBLEM_RESPONSE},
 )
 def show_document_kind(name: str) -> Response:
     return jsonify(_describe_kind(find_kind(name)))
@@ -220,6 +215,8 @@ def _register_kind(kind: DocumentKind) -> None:
 
     render_view.__name__ = f"render_{slug}"
     validate_view.__name__ = f"validate_{slug}"
+    render_view = allow(*RENDERERS)(render_view)
+    validate_view = allow(*RENDERERS)(validate_view)
     body = {"required": True, "content": {"application/json": {"schema": kind.schema}}}
     bp.route(f"/documents/{kind.name}", methods=["POST"])(
         bp.doc(
@@ -227,8 +224,8 @@ def _register_kind(kind: DocumentKind) -> None:
             description=(
                 "Returns the document as a file named after its title (Content-Disposition with filename*). "
                 "Slips that were corrected (e.g. 【2026】 → 〔2026〕) are reported in the Gongwen-Corrections "
-                "header as percent-encoded UTF-8 JSON. PDF and PNG answers carry the PDF's page count in Gongwen-Page-Count. "
-                "PDF page rules that could not be met (a seal block alone on its "
+                "header as percent-encoded UTF-8 JSON. PDF and PNG answers carry the PDF's page count in "
+                "Gongwen-Page-Count. PDF page rules that could not be met (a seal block alone on its "
                 "page) come back the same way in Gongwen-Warnings. The ETag is the SHA-256 of the file."
                 + (
                     " This kind makes one document per part of the body: format=docx returns a ZIP "
@@ -262,10 +259,10 @@ def _register_kind(kind: DocumentKind) -> None:
                         + ([ZIP_MEDIA_TYPE] if kind.split is not None else [])
                     },
                 },
-                "400": _PROBLEM,
-                "413": _PROBLEM,
-                "415": _PROBLEM,
-                "422": _PROBLEM,
+                "400": PROBLEM_RESPONSE,
+                "413": PROBLEM_RESPONSE,
+                "415": PROBLEM_RESPONSE,
+                "422": PROBLEM_RESPONSE,
             },
         )(render_view)
     )
@@ -274,7 +271,7 @@ def _register_kind(kind: DocumentKind) -> None:
             summary=f"校验{kind.label} / Validate {kind.name}",
             description="Validates the body without rendering; lists the slips that would be corrected.",
             requestBody=body,
-            responses={"200": {"description": "valid"}, "415": _PROBLEM, "422": _PROBLEM},
+            responses={"200": {"description": "valid"}, "415": PROBLEM_RESPONSE, "422": PROBLEM_RESPONSE},
         )(validate_view)
     )
 

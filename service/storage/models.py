@@ -80,6 +80,7 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime,
         date: Date,
         dict[str, Any]: JSON,
+        list[str]: JSON,
     }
 
 
@@ -223,3 +224,61 @@ class ArchiveRunItem(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class User(Base):
+    """A person who signs in to the pages (a clerk, an archivist, a template maintainer, an administrator)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[list[str]]
+    # Raised when the password changes or the user is disabled: every session signed with an older one ends.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_by: Mapped[str] = mapped_column(String(100))
+    disabled_at: Mapped[datetime | None]
+
+
+class ApiKey(Base):
+    """An office system's API key: its public id, the SHA-256 of its secret (never the secret), its roles."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    roles: Mapped[list[str]]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_by: Mapped[str] = mapped_column(String(100))
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class LoginFailure(Base):
+    """A failed sign-in, kept for the rate limit (by login and by client address) until it leaves the window."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    login: Mapped[str] = mapped_column(String(64), index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+
+
+class AuditEvent(Base):
+    """One change or security event (审计日志): who did what to what, from where, and when."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    # "user:<login>", "key:<id>", "cli" or "anonymous".
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    remote_addr: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    detail: Mapped[dict[str, Any]]

@@ -496,16 +496,20 @@ def test_a_kind_that_makes_several_documents_is_issued_with_its_zip(
     assert 'filename="minutes-feedback-slip.zip"' in download.headers["Content-Disposition"]
 
 
-def test_without_auto_migration_the_app_starts_and_renders_before_db_upgrade(
+def test_without_auto_migration_the_app_starts_and_answers_503_until_db_upgrade(
     tmp_path: Path, notice_body: BodyFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Before `gongwen db upgrade` even an API key cannot be checked: 503 (retry later), never 401 or 500."""
     settings = Settings(data_dir=tmp_path / "data", auto_migrate="off")
     for app in _app(settings, FailingConverter()):
         client = app.test_client()
+        key = {"Authorization": "Bearer gw_0123456789ab_" + "k" * 43}
 
-        rendered = client.post("/api/v1/documents/meeting-notice", json=notice_body())
-        meetings = client.get("/api/v1/meetings")
+        alive = client.get("/healthz")
+        rendered = client.post("/api/v1/documents/meeting-notice", json=notice_body(), headers=key)
+        meetings = client.get("/api/v1/meetings", headers=key)
 
         assert "gongwen db upgrade" in caplog.text
-        assert rendered.status_code == 200
+        assert alive.status_code == 200
+        _problem(rendered, 503, "storage_unavailable")
         _problem(meetings, 503, "storage_unavailable")

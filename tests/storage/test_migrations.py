@@ -15,12 +15,16 @@ EXPECTED_TABLES = {
     "alembic_version",
     "archive_run_items",
     "archive_runs",
+    "api_keys",
+    "audit_events",
     "documents",
     "idempotency_records",
+    "login_failures",
     "meetings",
     "number_allocations",
     "number_series",
     "stored_files",
+    "users",
 }
 
 

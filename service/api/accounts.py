@@ -1,0 +1,266 @@
+"""Thin routes of access control: signing in and out, API keys, users, and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
+from marshmallow import Schema, fields
+
+from schemas.access import AuditQuerySchema, NewKeySchema, NewUserSchema, SignInSchema
+from service.access import accounts
+from service.access.requests import (
+    CSRF_HEADER,
+    actor,
+    client_address,
+    csrf_token,
+    end_session,
+    require_principal,
+    start_session,
+)
+from service.access.roles import ROLE_LABELS, Principal, Role
+from service.api.blueprint import PROBLEM_RESPONSE, bp
+from service.api.routes import _read_json_body
+from service.api.security import ADMINS, EVERYONE, allow, open_to_all
+from service.documents.validation import load_payload
+from service.storage import accounts as store
+from service.storage.accounts import KeyRecord, UserRecord
+from service.storage.database import Database
+
+
+def database() -> Database:
+    found: Database = current_app.extensions["gongwen.database"]
+    return found
+
+
+class SessionSchema(Schema):
+    kind = fields.String(metadata={"description": "user (signed in) or key (an API key)"})
+    id = fields.String()
+    login = fields.String()
+    name = fields.String()
+    roles = fields.List(fields.String())
+    role_labels = fields.List(fields.String())
+    csrf_token = fields.String(metadata={"description": f"send it as {CSRF_HEADER} on POST, PUT, PATCH and DELETE"})
+
+
+class KeySchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    roles = fields.List(fields.String())
+    created_at = fields.DateTime()
+    created_by = fields.String()
+    revoked_at = fields.DateTime(allow_none=True)
+    last_used_at = fields.DateTime(allow_none=True)
+
+
+class IssuedKeySchema(KeySchema):
+    key = fields.String(metadata={"description": "the whole key, shown this once: Authorization: Bearer <key>"})
+
+
+class UserSchema(Schema):
+    id = fields.String()
+    login = fields.String()
+    name = fields.String()
+    roles = fields.List(fields.String())
+    created_at = fields.DateTime()
+    created_by = fields.String()
+    disabled_at = fields.DateTime(allow_none=True)
+
+
+class NewUserAnswerSchema(UserSchema):
+    password = fields.String(metadata={"description": "the password, shown this once (generated when none was sent)"})
+
+
+class AuditEventSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor = fields.String()
+    action = fields.String()
+    target = fields.String()
+    remote_addr = fields.String()
+    detail = fields.Dict()
+
+
+class AuditPageSchema(Schema):
+    items = fields.List(fields.Nested(AuditEventSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+def _json(schema: type[Schema], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _session_json(principal: Principal) -> dict[str, Any]:
+    roles = sorted(principal.roles)
+    return SessionSchema().dump(
+        {
+            "kind": principal.kind,
+            "id": principal.id,
+            "login": principal.login,
+            "name": principal.name,
+            "roles": [role.value for role in roles],
+            "role_labels": [ROLE_LABELS[role] for role in roles],
+            "csrf_token": csrf_token() if principal.kind == "user" else "",
+        }
+    )
+
+
+# --- the session -----------------------------------------------------------------------------------------
+
+
+@bp.route("/session", methods=["POST"])
+@open_to_all
+@bp.doc(
+    summary="登录 / Sign in",
+    description="Starts a session cookie for a person. Five failed sign-ins for a login within 15 minutes (or twenty "
+    "from one address) are answered 429 with Retry-After until the oldest leaves the window.",
+    requestBody={"required": True, "content": {"application/json": {"schema": SignInSchema}}},
+    responses={
+        "200": _json(SessionSchema, "signed in"),
+        "401": PROBLEM_RESPONSE,
+        "422": PROBLEM_RESPONSE,
+        "429": PROBLEM_RESPONSE,
+    },
+)
+def sign_in() -> Response:
+    body = load_payload(SignInSchema(), _read_json_body())
+    user = accounts.sign_in(database(), login=body["login"], password=body["password"], remote_addr=client_address())
+    return jsonify(_session_json(start_session(user)))
+
+
+@bp.route("/session", methods=["GET"])
+@allow(*EVERYONE)
+@bp.doc(summary="当前身份 / Who am I", responses={"200": _json(SessionSchema, "the caller")})
+def show_session() -> Response:
+    return jsonify(_session_json(require_principal()))
+
+
+@bp.route("/session", methods=["DELETE"])
+@allow(*EVERYONE)
+@bp.doc(summary="退出登录 / Sign out", responses={"204": {"description": "signed out"}})
+def sign_out() -> Response:
+    end_session()
+    return Response(status=204)
+
+
+# --- API keys --------------------------------------------------------------------------------------------
+
+
+@bp.route("/keys", methods=["GET"])
+@allow(*ADMINS)
+@bp.doc(summary="API密钥列表 / API keys", responses={"200": {"description": "every key, revoked ones included"}})
+def list_keys() -> Response:
+    return jsonify(keys=[_key_json(key) for key in store.list_keys(database())])
+
+
+@bp.route("/keys", methods=["POST"])
+@allow(*ADMINS)
+@bp.doc(
+    summary="新建API密钥 / Create an API key",
+    description="The key is in this answer only; the service keeps its SHA-256.",
+    requestBody={"required": True, "content": {"application/json": {"schema": NewKeySchema}}},
+    responses={"201": _json(IssuedKeySchema, "the key"), "422": PROBLEM_RESPONSE},
+)
+def create_key() -> Response:
+    body = load_payload(NewKeySchema(), _read_json_body())
+    issued = accounts.create_key(
+        database(),
+        name=body["name"],
+        roles=[Role(name) for name in body["roles"]],
+        actor=actor(),
+        remote_addr=client_address(),
+    )
+    response = jsonify(IssuedKeySchema().dump({**_key_json(issued.record), "key": issued.token}))
+    response.status_code = 201
+    return response
+
+
+@bp.route("/keys/<key_id>", methods=["DELETE"])
+@allow(*ADMINS)
+@bp.doc(
+    summary="吊销API密钥 / Revoke an API key",
+    description="Takes effect at once: the next request with the key is answered 401.",
+    responses={"200": _json(KeySchema, "the revoked key"), "404": PROBLEM_RESPONSE},
+)
+def revoke_key(key_id: str) -> Response:
+    revoked = accounts.revoke_key(database(), key_id, actor=actor(), remote_addr=client_address())
+    return jsonify(_key_json(revoked))
+
+
+def _key_json(key: KeyRecord) -> dict[str, Any]:
+    return KeySchema().dump({name: getattr(key, name) for name in KeySchema().fields})
+
+
+# --- users -----------------------------------------------------------------------------------------------
+
+
+@bp.route("/users", methods=["GET"])
+@allow(*ADMINS)
+@bp.doc(summary="用户列表 / Users", responses={"200": {"description": "every user, disabled ones included"}})
+def list_users() -> Response:
+    return jsonify(users=[_user_json(user) for user in store.list_users(database())])
+
+
+@bp.route("/users", methods=["POST"])
+@allow(*ADMINS)
+@bp.doc(
+    summary="新建用户 / Create a user",
+    requestBody={"required": True, "content": {"application/json": {"schema": NewUserSchema}}},
+    responses={"201": _json(NewUserAnswerSchema, "the user"), "409": PROBLEM_RESPONSE, "422": PROBLEM_RESPONSE},
+)
+def create_user() -> Response:
+    body = load_payload(NewUserSchema(), _read_json_body())
+    created = accounts.create_user(
+        database(),
+        login=body["login"],
+        name=body["name"],
+        roles=[Role(name) for name in body["roles"]],
+        password=body["password"],
+        actor=actor(),
+        remote_addr=client_address(),
+    )
+    response = jsonify(NewUserAnswerSchema().dump({**_user_json(created.record), "password": created.password}))
+    response.status_code = 201
+    return response
+
+
+@bp.route("/users/<login>", methods=["DELETE"])
+@allow(*ADMINS)
+@bp.doc(
+    summary="停用用户 / Disable a user",
+    description="Their sessions end at once; the user stays in the list (and in the audit log) as disabled.",
+    responses={"200": _json(UserSchema, "the disabled user"), "404": PROBLEM_RESPONSE},
+)
+def disable_user(login: str) -> Response:
+    return jsonify(_user_json(accounts.disable_user(database(), login, actor=actor(), remote_addr=client_address())))
+
+
+def _user_json(user: UserRecord) -> dict[str, Any]:
+    return UserSchema().dump({name: getattr(user, name) for name in UserSchema().fields})
+
+
+# --- the audit log ---------------------------------------------------------------------------------------
+
+
+@bp.route("/audit-events", methods=["GET"])
+@allow(*ADMINS)
+@bp.doc(
+    summary="审计日志 / Audit log",
+    description="Every change (keys, users, templates, meetings, documents, archive runs) and every sign-in, "
+    "newest first. ?action=key.revoked keeps one kind.",
+    parameters=[
+        {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+        {"in": "query", "name": "per_page", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+        {"in": "query", "name": "action", "schema": {"type": "string"}},
+    ],
+    responses={"200": _json(AuditPageSchema, "one page of events"), "422": PROBLEM_RESPONSE},
+)
+def list_audit_events() -> Response:
+    query = load_payload(AuditQuerySchema(), request.args.to_dict())
+    page = store.list_events(database(), page=query["page"], per_page=query["per_page"], action=query["action"])
+    items = [vars(event) for event in page.items]
+    return jsonify(
+        AuditPageSchema().dump({"items": items, "total": page.total, "page": page.page, "per_page": page.per_page})
+    )
