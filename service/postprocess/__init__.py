@@ -1,1 +1,1 @@
-"""PDF post-processing: deterministic output now; merging, outlines, metadata and stamps later."""
+"""PDF post-processing: deterministic output, merging, outlines, metadata, stamps and how the PDF opens and prints."""

@@ -1,4 +1,8 @@
-"""Make LibreOffice's PDF a function of the document alone: fixed date, content-derived ID, no font serials."""
+"""Make LibreOffice's PDF a function of the document alone: fixed date, content-derived ID, no font serials.
+
+The one edit that is no part of that, /PrintScaling in the catalog (viewer.py), is made here too: it needs the
+same object-level rewriting, and the ID must cover it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from array import array
 from datetime import UTC, datetime
 
 from service.errors import RenderError, bilingual
+from service.postprocess.viewer import with_print_scaling
 
 # What differs between two conversions of one document by LibreOffice 7.4.7 (compared object by object):
 # /CreationDate(D:YYYYMMDDHHmmSS…), a random /ID pair, a /DocChecksum over those bytes, the /UniqueID of
@@ -34,6 +39,7 @@ _FILTER_ENTRY = re.compile(rb"/(Filter|DecodeParms)\s*(/?[A-Za-z0-9]*)")
 _LENGTH_ENTRY = re.compile(rb"/Length([123]?)\s+(\d+)(\s+\d+\s+R)?")
 _INTEGER_OBJECT = re.compile(rb"(\d+\s+\d+\s+obj\s+)(\d+)")
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+_ROOT = re.compile(rb"/Root\s+(\d+)\s+0\s+R")
 _XREF_SUBSECTION = re.compile(rb"\s*(\d+) (\d+)[ \t]*(?:\r\n|\r|\n)")
 # ISO 32000-1 7.5.4: every cross-reference entry is exactly 20 bytes, the offset its first ten.
 XREF_ENTRY_SIZE = 20
@@ -65,11 +71,12 @@ PRIVATE_WINDOW = 2048
 def stabilise_pdf(pdf: bytes, created: datetime) -> bytes:
     """The same PDF with its creation date set to `created` and its file ID derived from its content.
 
-    Only the Type 1 font programs and a PDF/A file's ICC profile are rewritten (see _rewrite_streams);
-    every other object keeps LibreOffice's bytes, and the date and ID are replaced in place with values of
-    the same length. A PDF/A file's XMP dates get the same date, so the two records of it still agree.
+    Only the Type 1 font programs, a PDF/A file's ICC profile and the catalog (which gains /PrintScaling
+    /None, see viewer.py) are rewritten (see _rewrite_objects); every other object keeps LibreOffice's bytes,
+    and the date and ID are replaced in place with values of the same length. A PDF/A file's XMP dates get
+    the same date, so the two records of it still agree.
     """
-    pdf = _rewrite_streams(pdf, created)
+    pdf = _rewrite_objects(pdf, created)
     utc = created.astimezone(UTC)
     stamp = utc.strftime("%Y%m%d%H%M%S").encode("ascii")
     dated, count = _CREATION_DATE.subn(lambda m: m.group(1) + stamp, pdf)
@@ -164,18 +171,21 @@ def _drop_private_unique_id(encrypted: bytes) -> bytes | None:
     return new_head + _reencrypt(encrypted[len(head) :], key, new_key)
 
 
-def _rewrite_streams(pdf: bytes, created: datetime) -> bytes:
-    """`pdf` with /UniqueID taken out of every embedded Type 1 font program and, in a PDF/A file, the output
-    intent's ICC profile dated `created`; the PDF itself when it has neither."""
+def _rewrite_objects(pdf: bytes, created: datetime) -> bytes:
+    """`pdf` with /UniqueID taken out of every embedded Type 1 font program, in a PDF/A file the output
+    intent's ICC profile dated `created`, and /PrintScaling /None in the catalog's viewer preferences."""
     has_fonts = _TYPE1_LENGTH2.search(pdf) is not None
     profiles = sorted({int(number) for number in _OUTPUT_PROFILE.findall(pdf)})
-    if not has_fonts and not profiles:
-        return pdf
     try:
         layout = _CrossReference.read(pdf)
         replacements = _font_replacements(pdf, layout) if has_fonts else {}
         for number in profiles:
             replacements.update(_profile_replacement(layout, number, created))
+        root = layout.root()
+        catalog = layout.body(root)
+        printed = with_print_scaling(catalog)
+        if printed != catalog:
+            replacements[root] = printed
         return layout.replace(replacements) if replacements else pdf
     except ValueError as exc:  # a number in the cross-reference table that is not one
         raise RenderError(bilingual("无法读取转换后的PDF", f"the converter's PDF cannot be read: {exc}")) from exc
@@ -346,6 +356,13 @@ class _CrossReference:
         if b"/Prev" in pdf[position : end.start()]:
             raise RenderError(bilingual("PDF含增量更新", "the converter's PDF has incremental updates"))
         return cls(pdf, xref_at, entries, offsets)
+
+    def root(self) -> int:
+        """The number of the document catalog, which the trailer's /Root names."""
+        root = _ROOT.search(self.pdf, self.xref_at)
+        if root is None:
+            raise RenderError(bilingual("PDF缺少文档目录", "the converter's PDF names no /Root in its trailer"))
+        return int(root.group(1))
 
     def _span(self, number: int) -> tuple[int, int]:
         # LibreOffice writes the objects back to back, so each one runs to the next (the last to the table).

@@ -1,7 +1,8 @@
 """Several PDFs made into one, or some pages of one made into another: outline, metadata, content-derived ID.
 
 Every file written here is deterministic (equal inputs give equal bytes), carries its metadata both in the
-Info dictionary and in XMP, and stays PDF/A-2b when what it was made from was (see service/postprocess/pdfa.py).
+Info dictionary and in XMP, stays PDF/A-2b when what it was made from was (see service/postprocess/pdfa.py),
+and opens at page 1 at 100 % and prints at actual size (see service/postprocess/viewer.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameO
 
 from service.errors import RenderError, bilingual
 from service.postprocess import pdfa
+from service.postprocess.viewer import set_print_view
 
 # ISO 32000-1 14.4: a file identifier is at least 16 bytes; two equal ones mark a file never updated.
 FILE_ID_BYTES = 16
@@ -181,8 +183,10 @@ def _describe(writer: PdfWriter, info: pdfa.DocumentInfo, claim: pdfa.PdfaClaim 
 
 
 def write_identified(writer: PdfWriter, basis: Sequence[bytes]) -> bytes:
-    """The writer's PDF with a file ID derived from `basis`: everything the file was made from, so that
-    equal inputs give equal bytes (and different ones a different ID) without writing the file twice."""
+    """The writer's PDF with its print view (viewer.py) and a file ID derived from `basis`: everything the file
+    was made from, so that equal inputs give equal bytes (and different ones a different ID) without writing
+    the file twice."""
+    set_print_view(writer)
     digest = hashlib.sha256()
     for piece in basis:
         digest.update(hashlib.sha256(piece).digest())

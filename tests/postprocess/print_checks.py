@@ -40,8 +40,7 @@ class PrintView:
         root = reader.trailer["/Root"].get_object()
         assert isinstance(root, DictionaryObject)
         opens_at, view = _open_action(reader, root.get("/OpenAction"))
-        preferences = root.get("/ViewerPreferences")
-        preferences = preferences.get_object() if preferences is not None else DictionaryObject()
+        preferences = viewer_preferences(pdf)
         scaling, title = preferences.get("/PrintScaling"), preferences.get("/DisplayDocTitle")
         sizes = []
         for page in reader.pages:
@@ -62,6 +61,14 @@ class PrintView:
             page_sizes=tuple(sizes),
             pdfium_scales_to_fit=scales,
         )
+
+
+def viewer_preferences(pdf: bytes) -> DictionaryObject:
+    """The catalog's /ViewerPreferences, empty when there are none."""
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"].get_object()
+    preferences = root.get("/ViewerPreferences") if isinstance(root, DictionaryObject) else None
+    preferences = preferences.get_object() if preferences is not None else None
+    return preferences if isinstance(preferences, DictionaryObject) else DictionaryObject()
 
 
 def _name(value: object) -> str | None:
