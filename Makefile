@@ -28,6 +28,8 @@ $(STAMP): pyproject.toml
 
 run: setup ## serve on http://$(HOST):$(PORT) with embedded defaults, and the job worker beside it
 	$(BIN)/gongwen db upgrade
+	@# On an empty database: the first admin's login and API key, printed this once.
+	$(BIN)/gongwen bootstrap
 	@# The worker carries out archive runs; Ctrl-C (SIGINT to the whole process group) stops both.
 	@$(BIN)/gongwen worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

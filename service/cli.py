@@ -10,7 +10,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from service.access.roles import Role
 from service.errors import GongwenError, PayloadInvalidError
+
+ROLE_CHOICES = [role.value for role in Role]
+CLI_ACTOR = "cli"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,6 +53,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_upgrade = db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
     db_upgrade.set_defaults(handler=_db_upgrade)
+
+    keys = commands.add_parser("keys", help="API keys of office systems")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    keys_create = keys_commands.add_parser("create", help="make a key; it is printed once, on standard output")
+    keys_create.add_argument("--role", action="append", required=True, choices=ROLE_CHOICES, help="repeat for several")
+    keys_create.add_argument("--name", required=True, help="what the key is for, e.g. the office system's name")
+    keys_create.set_defaults(handler=_keys_create)
+    keys_list = keys_commands.add_parser("list", help="every key: id, roles, state, last use")
+    keys_list.set_defaults(handler=_keys_list)
+    keys_revoke = keys_commands.add_parser("revoke", help="revoke a key at once (by its id, or the whole key)")
+    keys_revoke.add_argument("key", help="the key's id (12 hex digits) or the whole gw_… key")
+    keys_revoke.set_defaults(handler=_keys_revoke)
+
+    users = commands.add_parser("users", help="people who sign in to the pages")
+    users_commands = users.add_subparsers(dest="users_command", required=True)
+    users_create = users_commands.add_parser("create", help="add a user; a generated password is printed once")
+    users_create.add_argument("login")
+    users_create.add_argument("--name", required=True, help="the person's name, e.g. 张三")
+    users_create.add_argument("--role", action="append", required=True, choices=ROLE_CHOICES, help="repeat for several")
+    users_create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    users_create.set_defaults(handler=_users_create)
+    users_password = users_commands.add_parser("password", help="set a new password (ends the user's sessions)")
+    users_password.add_argument("login")
+    users_password.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    users_password.set_defaults(handler=_users_password)
+    users_disable = users_commands.add_parser("disable", help="disable a user (ends their sessions at once)")
+    users_disable.add_argument("login")
+    users_disable.set_defaults(handler=_users_disable)
+    users_list = users_commands.add_parser("list", help="every user: login, name, roles, state")
+    users_list.set_defaults(handler=_users_list)
+
+    bootstrap = commands.add_parser(
+        "bootstrap", help="on a database with no users and no keys, create the first admin and print its credentials"
+    )
+    bootstrap.set_defaults(handler=_bootstrap)
 
     args = parser.parse_args(argv)
     handler: Any = args.handler
@@ -206,6 +245,112 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
         database.dispose()
     print(f"gongwen: database {database.url.render_as_string(hide_password=True)} at revision {after} (was {before})")
     return 0
+
+
+def _database() -> Any:
+    from service.config import Settings
+    from service.storage.database import Database
+
+    return Database.from_settings(Settings.from_environment())
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    from service.access.accounts import create_key
+
+    issued = create_key(_database(), name=args.name, roles=[Role(r) for r in args.role], actor=CLI_ACTOR)
+    print(
+        f"gongwen: key {issued.record.id} ({issued.record.name}) with roles {', '.join(issued.record.roles)};"
+        " it is shown this once",
+        file=sys.stderr,
+    )
+    print(issued.token)
+    return 0
+
+
+def _keys_list(_args: argparse.Namespace) -> int:
+    from service.storage.accounts import list_keys
+
+    for key in list_keys(_database()):
+        state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+        used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never"
+        print(f"{key.id}  {state:<24} {','.join(key.roles):<24} used {used:<16}  {key.name}")
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    from service.access.accounts import revoke_key
+    from service.access.credentials import parse_api_key
+
+    parsed = parse_api_key(args.key)
+    key = revoke_key(_database(), parsed[0] if parsed else args.key, actor=CLI_ACTOR)
+    print(f"gongwen: key {key.id} ({key.name}) revoked at {key.revoked_at:%Y-%m-%d %H:%M:%S} UTC")
+    return 0
+
+
+def _users_create(args: argparse.Namespace) -> int:
+    from service.access.accounts import create_user
+
+    created = create_user(
+        _database(),
+        login=args.login,
+        name=args.name,
+        roles=[Role(r) for r in args.role],
+        password=_password_from_stdin() if args.password_stdin else None,
+        actor=CLI_ACTOR,
+    )
+    print(f"gongwen: user {created.record.login} ({created.record.name}) with roles {', '.join(created.record.roles)}")
+    if not args.password_stdin:
+        print(f"password: {created.password}")
+    return 0
+
+
+def _users_password(args: argparse.Namespace) -> int:
+    from service.access.accounts import reset_password
+
+    password = _password_from_stdin() if args.password_stdin else None
+    changed = reset_password(_database(), args.login, password=password, actor=CLI_ACTOR)
+    print(f"gongwen: new password for {changed.record.login}; their sessions have ended")
+    if password is None:
+        print(f"password: {changed.password}")
+    return 0
+
+
+def _users_disable(args: argparse.Namespace) -> int:
+    from service.access.accounts import disable_user
+
+    user = disable_user(_database(), args.login, actor=CLI_ACTOR)
+    print(f"gongwen: user {user.login} disabled; their sessions have ended")
+    return 0
+
+
+def _users_list(_args: argparse.Namespace) -> int:
+    from service.storage.accounts import list_users
+
+    for user in list_users(_database()):
+        state = f"disabled {user.disabled_at:%Y-%m-%d}" if user.disabled_at else "active"
+        print(f"{user.login:<20} {state:<20} {','.join(user.roles):<24} {user.name}")
+    return 0
+
+
+def _bootstrap(_args: argparse.Namespace) -> int:
+    """`make run` calls this on every start; it prints credentials only on the start that creates them."""
+    from service.access.accounts import create_first_admin
+
+    first = create_first_admin(_database())
+    if first is None:
+        return 0
+    print(
+        "gongwen: first administrator created; keep these, they are shown only now\n"
+        f"  sign in:  login {first.user.record.login}  password {first.user.password}\n"
+        f"  API key:  {first.key.token}\n"
+        "  more:     gongwen users create LOGIN --name NAME --role clerk\n"
+        "            gongwen keys create --name NAME --role submitter"
+    )
+    return 0
+
+
+def _password_from_stdin() -> str:
+    return sys.stdin.readline().rstrip("\n")
 
 
 if __name__ == "__main__":

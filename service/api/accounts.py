@@ -152,7 +152,7 @@ def sign_out() -> Response:
 @allow(*ADMINS)
 @bp.doc(summary="API密钥列表 / API keys", responses={"200": {"description": "every key, revoked ones included"}})
 def list_keys() -> Response:
-    return jsonify(keys=[_key_json(key) for key in store.list_keys(database())])
+    return jsonify(keys=KeySchema(many=True).dump([_key_json(key) for key in store.list_keys(database())]))
 
 
 @bp.route("/keys", methods=["POST"])
@@ -186,11 +186,11 @@ def create_key() -> Response:
 )
 def revoke_key(key_id: str) -> Response:
     revoked = accounts.revoke_key(database(), key_id, actor=actor(), remote_addr=client_address())
-    return jsonify(_key_json(revoked))
+    return jsonify(KeySchema().dump(_key_json(revoked)))
 
 
 def _key_json(key: KeyRecord) -> dict[str, Any]:
-    return KeySchema().dump({name: getattr(key, name) for name in KeySchema().fields})
+    return {name: getattr(key, name) for name in KeySchema().fields}
 
 
 # --- users -----------------------------------------------------------------------------------------------
@@ -200,7 +200,7 @@ def _key_json(key: KeyRecord) -> dict[str, Any]:
 @allow(*ADMINS)
 @bp.doc(summary="用户列表 / Users", responses={"200": {"description": "every user, disabled ones included"}})
 def list_users() -> Response:
-    return jsonify(users=[_user_json(user) for user in store.list_users(database())])
+    return jsonify(users=UserSchema(many=True).dump([_user_json(user) for user in store.list_users(database())]))
 
 
 @bp.route("/users", methods=["POST"])
@@ -234,11 +234,12 @@ def create_user() -> Response:
     responses={"200": _json(UserSchema, "the disabled user"), "404": PROBLEM_RESPONSE},
 )
 def disable_user(login: str) -> Response:
-    return jsonify(_user_json(accounts.disable_user(database(), login, actor=actor(), remote_addr=client_address())))
+    disabled = accounts.disable_user(database(), login, actor=actor(), remote_addr=client_address())
+    return jsonify(UserSchema().dump(_user_json(disabled)))
 
 
 def _user_json(user: UserRecord) -> dict[str, Any]:
-    return UserSchema().dump({name: getattr(user, name) for name in UserSchema().fields})
+    return {name: getattr(user, name) for name in UserSchema().fields}
 
 
 # --- the audit log ---------------------------------------------------------------------------------------
