@@ -27,9 +27,9 @@ ZOOM = 1
 # ISO 32000-1 7.7.2, Table 28: one column, scrolled continuously. /SinglePage would make pdf.js (Firefox)
 # turn pages one at a time, which a clerk reading a ten-page 纪要 does not expect from a browser.
 PAGE_LAYOUT = "/OneColumn"
-# ISO 32000-1 12.2, Table 150 (PDF 1.6): the print dialog starts at actual size rather than the viewer's
-# default, which in Chrome is "fit to printable area": that shrinks the page, and with it the 37 mm top and
-# 28 mm left margins (GB/T 9704-2012 5.2.1) a clerk measures on the printout.
+# ISO 32000-1 12.2, Table 150 (PDF 1.6): the print dialog starts at actual size rather than at the viewer's
+# default, which may fit the page to the paper (Chrome's "fit to printable area"). Fitting shrinks the page,
+# and with it the 37 mm top and 28 mm left margins (GB/T 9704-2012 5.2.1) a clerk measures on the printout.
 PRINT_SCALING = "/None"
 
 _PRINT_SCALING_ENTRY = re.compile(rb"/PrintScaling\s*/[A-Za-z]+")
