@@ -23,7 +23,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from service.config import PROJECT_ROOT
+from service.access.accounts import create_key
+from service.access.roles import Role
+from service.config import PROJECT_ROOT, Settings
+from service.storage.database import Database
 
 NOTICE_PDF_URL = "/api/v1/documents/meeting-notice?format=pdf"
 # Generous on a loaded 2-core machine: gunicorn, the app, two fresh offices warmed and the title dictionary.
@@ -90,8 +93,9 @@ def pid_alive(pid: int) -> bool:
 class Server:
     """A running `gongwen serve`: its HTTP API, and its processes and files as seen from outside."""
 
-    def __init__(self, process: subprocess.Popen[bytes], temp_dir: Path, log_path: Path) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], temp_dir: Path, log_path: Path, api_key: str) -> None:
         self.process = process
+        self.api_key = api_key
         self.temp_dir = temp_dir
         self.log_path = log_path
         self.port = 0
@@ -153,7 +157,9 @@ class Server:
         """One request, on `connection` (kept open) or on a connection of its own (closed afterwards)."""
         own = connection is None
         conn = self.connect() if connection is None else connection
-        headers = {"Content-Type": "application/json"} if body is not None else {}
+        headers = {"Authorization": f"Bearer {self.api_key}"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
@@ -234,6 +240,8 @@ def gongwen_serve(tmp_path: Path, **settings: object) -> Iterator[Server]:
     temp_dir.mkdir()
     environment = {**os.environ, "TMPDIR": str(temp_dir), "GONGWEN_CONVERTERS": "2"}
     environment.update({f"GONGWEN_{name.upper()}": str(value) for name, value in settings.items()})
+    environment.setdefault("GONGWEN_DATA_DIR", str(tmp_path / "data"))
+    api_key = _submitter_key(environment)
     gongwen = Path(sys.executable).with_name("gongwen")
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
@@ -246,9 +254,19 @@ def gongwen_serve(tmp_path: Path, **settings: object) -> Iterator[Server]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Server(process, temp_dir, log_path)
+    server = Server(process, temp_dir, log_path, api_key)
     try:
         server.wait_ready(READY_TIMEOUT)
         yield server
     finally:
         server.sweep()
+
+
+def _submitter_key(environment: dict[str, str]) -> str:
+    """An office system's key in the database the service will use (migrated first, as `make run` does)."""
+    database = Database.from_settings(Settings.from_environment(environment))
+    try:
+        database.migrate()
+        return create_key(database, name="tests", roles=[Role.SUBMITTER], actor="tests").token
+    finally:
+        database.dispose()
