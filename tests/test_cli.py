@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from docx import Document
+from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from service import create_app
 from service.cli import main
+from service.config import Settings
 from tests.conftest import load_example
 
 
@@ -159,3 +163,59 @@ def _body_file(tmp_path: Path, kind: str) -> Path:
     path = tmp_path / f"{kind}.json"
     path.write_text(json.dumps(load_example(kind), ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def test_bootstrap_prints_the_first_admins_credentials_once_and_they_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GONGWEN_DATA_DIR", str(tmp_path / "data"))
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+
+    assert main(["bootstrap"]) == 0
+    first = capsys.readouterr().out
+    assert main(["bootstrap"]) == 0
+    second = capsys.readouterr().out
+
+    password = re.search(r"login admin\s+password (\S+)", first)
+    key = re.search(r"API key:\s+(gw_\S+)", first)
+    assert password and key, first
+    assert second == ""
+    client = _app_client(tmp_path)
+    signed_in = client.post("/api/v1/session", json={"login": "admin", "password": password.group(1)})
+    assert signed_in.status_code == 200 and signed_in.get_json()["roles"] == ["admin"]
+    assert client.get("/api/v1/keys", headers={"Authorization": f"Bearer {key.group(1)}"}).status_code == 200
+
+
+def test_keys_create_prints_only_the_key_and_revoke_stops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GONGWEN_DATA_DIR", str(tmp_path / "data"))
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+
+    assert main(["keys", "create", "--name", "县政府OA", "--role", "submitter"]) == 0
+    token = capsys.readouterr().out.strip()
+    client = _app_client(tmp_path)
+    before = client.get("/api/v1/meetings", headers={"Authorization": f"Bearer {token}"})
+    assert main(["keys", "revoke", token]) == 0
+    after = client.get("/api/v1/meetings", headers={"Authorization": f"Bearer {token}"})
+    assert main(["keys", "list"]) == 0
+    listing = capsys.readouterr().out
+
+    assert re.fullmatch(r"gw_[0-9a-f]{12}_[A-Za-z0-9_-]{43}", token)
+    assert (before.status_code, after.status_code) == (200, 401)
+    assert "revoked" in listing and "县政府OA" in listing
+
+
+def test_users_create_with_an_unknown_role_is_refused_by_the_parser(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["users", "create", "li", "--name", "李四", "--role", "auditor"])
+
+    assert exited.value.code == 2
+    assert "invalid choice: 'auditor'" in capsys.readouterr().err
+
+
+def _app_client(tmp_path: Path) -> FlaskClient:
+    app = create_app(Settings(data_dir=tmp_path / "data"))
+    return FlaskClient(app, app.response_class, use_cookies=True)
