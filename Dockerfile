@@ -10,7 +10,7 @@ ENV DEBIAN_FRONTEND=noninteractive \
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 
 COPY scripts/setup-system.sh /opt/gongwen/scripts/setup-system.sh
-RUN bash /opt/gongwen/scripts/setup-system.sh \
+RUN bash /opt/gongwen/scripts/setup-system.sh --runtime-only \
     && apt-get install -y -qq --no-install-recommends tini=0.19.* \
     && rm -rf /var/lib/apt/lists/*
 

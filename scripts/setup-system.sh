@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Gongwen needs (LibreOffice headless, UNO, fonts, poppler) and the
 # Fandol fonts extracted from texlive-lang-chinese. Idempotent: does nothing when all is present.
-# Called by `make run`, `make test` and the Dockerfile, so what is tested is what ships.
+# Called by `make run`, `make test` and the Dockerfile (with --runtime-only: no test servers or browser), so
+# what is tested is what ships.
 set -euo pipefail
 
 FANDOL_DIR=${GONGWEN_FANDOL_DIR:-/usr/local/share/fonts/gongwen-fandol}
-# postgresql and redis-server: the tests start private servers to prove the scale-out configuration works.
-# chromium: the browser tests drive Debian's build through Playwright (no browser download).
-PACKAGES=(python3-venv libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-liberation2 poppler-utils fontconfig
-  postgresql redis-server chromium)
+PACKAGES=(python3-venv libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-liberation2 poppler-utils fontconfig)
+# Only the tests need these: private PostgreSQL and Redis servers prove the scale-out configuration works, and
+# the browser tests drive Debian's chromium through Playwright (no browser download). The image leaves them out.
+TEST_PACKAGES=(postgresql redis-server chromium)
+if [ "${1:-}" != "--runtime-only" ]; then
+  PACKAGES+=("${TEST_PACKAGES[@]}")
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
