@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +139,21 @@ def test_example_prefill_renders_a_preview_of_every_page(signed_in: Page, live_s
     images = page.locator("#pages img")
     expect(images).to_have_count(page_count)
     assert images.evaluate_all("images => images.every(i => i.complete && i.naturalWidth === 827)")
+
+
+def test_open_for_printing_shows_the_pdf_at_100_percent_in_a_new_tab(
+    signed_in: Page, live_server: LiveServer, screenshots: Path
+) -> None:
+    page = signed_in
+    page.goto(f"{live_server.url}/kinds/meeting-notice?example=1")
+    expect(page.get_by_label("标题", exact=True)).to_have_value(load_example("meeting-notice")["title"])
+
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="打开PDF打印").click()
+    expect(page.locator("#status")).to_contain_text("PDF已在新标签页打开")
+    tab = opened.value
+    tab.wait_for_url(re.compile(r"^blob:.*#zoom=100$"))
+    assert tab.url.startswith(f"blob:{live_server.url}/")
+    assert tab.evaluate("() => document.contentType") == "application/pdf"
+    tab.wait_for_timeout(1_000)  # the viewer draws the first page
+    tab.screenshot(path=screenshots / "07-print-pdf.png")

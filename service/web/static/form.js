@@ -97,10 +97,12 @@ function buildField(rawSchema, key, options) {
 }
 
 class Field {
-  constructor(schema, key, { required = false, context }) {
+  constructor(schema, key, { required = false, item = false, context }) {
     this.schema = schema;
     this.key = key;
     this.required = required;
+    // A list's row is always sent; its list says whether the list is required, so the row is marked neither way.
+    this.marked = item ? "" : required ? "is-required" : "optional";
     this.context = context;
     Object.assign(this, describe(schema, key));
     this.path = "";
@@ -182,8 +184,8 @@ class ScalarField extends Field {
     this.type = typeOf(schema);
     this.offset = options.context.defaultOffset;
     this.control = this.buildControl();
-    if (this.required) this.control.setAttribute("aria-required", "true");
-    this.labelEl = el("label", { class: this.required ? "is-required" : undefined }, this.label);
+    if (this.marked === "is-required") this.control.setAttribute("aria-required", "true");
+    this.labelEl = el("label", { class: this.marked === "is-required" ? "is-required" : undefined }, this.label);
     const isCheckbox = this.control.type === "checkbox";
     this.element = el(
       "div",
@@ -341,8 +343,8 @@ class ObjectField extends Field {
       return;
     }
     this.legendText = el("span", {}, this.label);
-    const legend = el("legend", { class: this.required ? "is-required" : undefined }, this.legendText);
-    if (!this.required) legend.append(el("span", { class: "optional" }, "选填"));
+    const legend = el("legend", { class: this.marked === "is-required" ? "is-required" : undefined }, this.legendText);
+    if (this.marked === "optional") legend.append(el("span", { class: "optional" }, "选填"));
     this.element = el("fieldset", { class: "group" }, legend, this.helpEl, this.errorEl, this.body);
   }
 
@@ -433,6 +435,7 @@ class ArrayField extends Field {
   add(value, focus = false) {
     const field = buildField(this.itemSchema, this.key, {
       required: true,
+      item: true,
       // A list of lines is long text when its name says so ("paragraphs", "requirements").
       context: { ...this.context, longKey: this.key },
     });

@@ -4,6 +4,17 @@ import { api } from "./api.js";
 import { describe, el } from "./form.js";
 import { problemEntries, setStatus } from "./page.js";
 
+// The order a meeting's paperwork is written in: before, during and after the meeting, then filing.
+const WORKFLOW = [
+  "meeting-notice",
+  "reply-slip",
+  "sign-in-sheet",
+  "meeting-brief",
+  "meeting-minutes",
+  "minutes-feedback-slip",
+  "archive-cover",
+  "archive-stamp",
+];
 const list = document.getElementById("kind-list");
 const status = document.getElementById("status");
 const banner = document.getElementById("meeting-banner");
@@ -38,8 +49,8 @@ function card(kind) {
     el(
       "p",
       { class: "kind-meta" },
-      el("span", { class: "tag" }, kind.docx_bundle ? "每单位一份" : "单份文书"),
       ...formats.map((f) => el("span", { class: "tag" }, f)),
+      kind.docx_bundle ? el("span", { class: "tag" }, "每单位一份") : null,
     ),
     el(
       "p",
@@ -69,7 +80,8 @@ async function load() {
   showMeeting();
   try {
     const { kinds } = await (await api("/api/v1/document-kinds")).json();
-    list.replaceChildren(...kinds.map(card));
+    const rank = (kind) => (WORKFLOW.includes(kind.name) ? WORKFLOW.indexOf(kind.name) : WORKFLOW.length);
+    list.replaceChildren(...kinds.sort((a, b) => rank(a) - rank(b)).map(card));
     setStatus(status, "");
   } catch (error) {
     setStatus(status, `无法载入文书种类：${problemEntries(error)[0].message}`, "error");

@@ -22,14 +22,18 @@ function fileLinks(document_) {
   const pdf = document_.files.pdf.url;
   return el(
     "td",
-    { class: "file-links" },
-    el("a", { href: document_.files.docx.url, download: "" }, "下载DOCX", hidden(name)),
-    el("a", { href: pdf, download: "" }, "下载PDF", hidden(name)),
+    {},
     el(
-      "a",
-      { href: `${pdf}?disposition=inline#zoom=100`, target: "_blank", rel: "noopener", class: "print-link" },
-      "打开PDF打印",
-      hidden(`${name}（新标签页）`),
+      "div",
+      { class: "file-links" },
+      el("a", { href: document_.files.docx.url, download: "" }, "下载DOCX", hidden(name)),
+      el("a", { href: pdf, download: "" }, "下载PDF", hidden(name)),
+      el(
+        "a",
+        { href: `${pdf}?disposition=inline#zoom=100`, target: "_blank", rel: "noopener", class: "print-link" },
+        "打开PDF打印",
+        hidden(`${name}（新标签页）`),
+      ),
     ),
   );
 }
@@ -38,11 +42,11 @@ function documentRow(document_, labels) {
   return el(
     "tr",
     {},
-    el("td", {}, labels[document_.kind] || document_.kind),
+    el("td", { class: "nowrap" }, labels[document_.kind] || document_.kind),
     el("td", {}, document_.secrecy ? el("span", { class: "secrecy" }, document_.secrecy) : "—"),
     el("td", { class: "doc-number" }, document_.doc_number || "—"),
     el("th", { scope: "row" }, document_.title),
-    el("td", {}, formatDate(document_.document_date)),
+    el("td", { class: "nowrap" }, formatDate(document_.document_date)),
     el("td", { class: "numeric" }, document_.pages == null ? "—" : String(document_.pages)),
     fileLinks(document_),
   );
