@@ -113,3 +113,10 @@ def test_the_form_is_filled_and_sent_with_the_keyboard_alone(signed_in: Page, li
     assert page.evaluate("target => document.querySelector(target).contains(document.activeElement)", target), (
         f"the focus did not go to {target}"
     )
+
+
+def test_an_unknown_kind_says_so(signed_in: Page, live_server: LiveServer) -> None:
+    page = signed_in
+    page.goto(f"{live_server.url}/kinds/no-such-kind")
+    expect(page.locator("#load-status")).to_have_text("无法载入表单：没有这种文书。")
+    expect(page.locator("#document-form")).to_be_hidden()

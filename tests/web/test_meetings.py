@@ -70,3 +70,10 @@ def test_a_registered_notice_is_listed_on_its_meeting_page_with_a_pdf_to_print(
     with page.expect_download() as download:
         docx.click()
     assert download.value.suggested_filename.endswith(".docx")
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="会议").click()
+    listed = page.locator("#meeting-table tbody tr")
+    expect(listed).to_have_count(1)
+    expect(listed.get_by_role("link")).to_have_text(example["meeting"]["name"])
+    expect(listed).to_contain_text("2026年12月3日 09:00")
+    save_screenshot(page, screenshots, "08-meetings")

@@ -34,7 +34,7 @@ function requiredLabels(schema) {
   const required = new Set(schema.required || []);
   return order
     .filter((name) => required.has(name))
-    .map((name) => describe(schema.properties[name], name).label);
+    .map((name) => describe(schema.properties[name], name).label.replace(/（[^）]*）/g, ""));
 }
 
 function card(kind) {

@@ -20,7 +20,7 @@ function row(meeting) {
     "tr",
     {},
     el("th", { scope: "row" }, el("a", { href: `/meetings/${encodeURIComponent(meeting.id)}` }, meeting.title)),
-    el("td", {}, formatDateTime(meeting.start) || "—"),
+    el("td", { class: "nowrap" }, formatDateTime(meeting.start) || "—"),
     el("td", {}, meeting.location || "—"),
     el("td", {}, meeting.organizer || "—"),
   );
