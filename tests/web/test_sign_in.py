@@ -60,3 +60,14 @@ def test_sign_out_ends_the_session(signed_in: Page, live_server: LiveServer) -> 
     page.wait_for_url(f"{live_server.url}/sign-in")
     page.goto(f"{live_server.url}/meetings")
     assert page.url == f"{live_server.url}/sign-in?next=/meetings"
+
+
+def test_a_page_whose_session_ended_sends_the_clerk_to_sign_in(signed_in: Page, live_server: LiveServer) -> None:
+    page = signed_in
+    page.goto(f"{live_server.url}/kinds/meeting-notice")
+    expect(page.get_by_label("标题", exact=True)).to_be_attached()
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
+    assert page.request.delete(f"{live_server.url}/api/v1/session", headers={"X-CSRF-Token": csrf}).status == 204
+
+    page.get_by_role("button", name="校验").click()
+    page.wait_for_url(f"{live_server.url}/sign-in?next=/kinds/meeting-notice")

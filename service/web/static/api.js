@@ -25,7 +25,8 @@ export function csrfToken() {
 /** The sign-in page, coming back here afterwards. */
 export function signInUrl() {
   const here = location.pathname + location.search;
-  return `/sign-in?next=${encodeURIComponent(here)}`;
+  // Slashes left readable, as the server's own redirect writes them.
+  return `/sign-in?next=${encodeURIComponent(here).replaceAll("%2F", "/")}`;
 }
 
 /**
