@@ -56,7 +56,11 @@ def protect_page(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.endpoint != "web.static":
+    if request.endpoint == "web.static":
+        # Revalidated every time (a 304 is cheap), so an upgrade's scripts are used at once: there is no build
+        # step to give them hashed names.
+        response.headers["Cache-Control"] = "no-cache"
+    else:
         # Pages show who is signed in; a shared office computer's back button must not show the last clerk's.
         response.headers["Cache-Control"] = "no-store"
     return response

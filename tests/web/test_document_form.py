@@ -45,6 +45,10 @@ def test_every_kinds_example_survives_the_form(signed_in: Page, live_server: Liv
     schema = page.request.get(f"{live_server.url}/api/v1/document-kinds/{kind}").json()["schema"]
     page.goto(f"{live_server.url}/kinds/{kind}?example=1")
     expect(page.locator("#fields input").first).to_be_attached()
+    controls = page.locator("input, select, textarea")
+    assert controls.evaluate_all("cs => cs.filter(c => c.labels.length === 0).map(c => c.id)") == []
+    ids = page.locator("[id]").evaluate_all("nodes => nodes.map(n => n.id)")
+    assert len(ids) == len(set(ids)), "ids repeat"
 
     with page.expect_request(lambda r: r.url.endswith(f"/documents/{kind}/validate")) as sent:
         page.get_by_role("button", name="校验").click()

@@ -19,7 +19,7 @@ export function el(tag, attributes = {}, ...children) {
     else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? "" : value);
   }
-  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
+  node.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
   return node;
 }
 
@@ -186,15 +186,14 @@ class ScalarField extends Field {
     this.control = this.buildControl();
     if (this.marked === "is-required") this.control.setAttribute("aria-required", "true");
     this.labelEl = el("label", { class: this.marked === "is-required" ? "is-required" : undefined }, this.label);
+    // Label, control, then what is said about it (the API's error, the help text): inputs side by side line up.
     const isCheckbox = this.control.type === "checkbox";
     this.element = el(
       "div",
       { class: `field field-${this.widget}` },
-      isCheckbox ? null : this.labelEl,
-      isCheckbox ? null : this.helpEl,
+      isCheckbox ? el("div", { class: "checkbox" }, this.control, this.labelEl) : [this.labelEl, this.control],
       this.errorEl,
-      isCheckbox ? el("div", { class: "checkbox" }, this.control, this.labelEl) : this.control,
-      isCheckbox ? this.helpEl : null,
+      this.helpEl,
     );
     this.clear();
   }
