@@ -86,7 +86,7 @@ class MeetingNoticeSchema(BaseSchema):
     format = Choice(
         ("document", "letter"),
         load_default="document",
-        metadata={"description": "document=文件格式，letter=信函格式"},
+        metadata={"title": "版式", "description": "document=文件格式，letter=信函格式"},
     )
     printing = PrintingChoice()
     issuer = Object(IssuerSchema, required=True, metadata={"description": "发文机关"})

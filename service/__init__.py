@@ -30,6 +30,9 @@ def create_app(settings: Settings | None = None, *, converter: Converter | None 
     app.extensions["gongwen.converter"] = converter
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    # Keys in the order they were written: a kind's JSON Schema lists its fields in the document's order,
+    # which is the order the pages lay out the form in.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     _open_storage(app, settings)
 
     from service.access.requests import install_access_control, load_secret_key

@@ -8,6 +8,7 @@ import swagger_ui_bundle
 from flask import Flask, Response, send_from_directory
 from flask_smorest import Api
 
+from schemas.fields import Text
 from service.access.requests import public
 from service.api import accounts as _accounts  # noqa: F401 - its routes register on bp
 from service.api import archive_runs as _archive_runs  # noqa: F401 - its routes register on bp
@@ -43,6 +44,8 @@ def register_api(app: Flask, settings: Settings) -> None:
         },
     )
     api = Api(app)
+    # Text fields check their own length; the schema says so, and the pages pick a textarea for long ones.
+    api.ma_plugin.converter.add_attribute_function(_text_length)
     api.register_blueprint(bp, url_prefix="/api/v1")
     app.add_url_rule("/healthz", "healthz", public(health))
     app.add_url_rule("/readyz", "readyz", public(readiness))
@@ -52,3 +55,8 @@ def register_api(app: Flask, settings: Settings) -> None:
 
 def _swagger_static(filename: str) -> Response:
     return send_from_directory(SWAGGER_STATIC, filename)
+
+
+def _text_length(_converter: object, field: object, **_: object) -> dict[str, int]:
+    max_length = getattr(field, "max_length", None) if isinstance(field, Text) else None
+    return {"maxLength": max_length} if isinstance(max_length, int) else {}

@@ -4,9 +4,7 @@
 import { chinese } from "./api.js";
 
 const DEFAULT_OFFSET = "+08:00";
-// NOTE: the schema does not carry maxLength yet (schemas/fields.py Text keeps its max_length to itself), so
-// fields known to hold paragraphs get a text area by name until it does.
-const LONG_TEXT_KEYS = new Set(["intro", "text", "editor_note", "notes", "paragraphs", "requirements", "topic"]);
+// Text longer than this (by the schema's maxLength) is a paragraph: it gets a text area.
 const LONG_TEXT_LENGTH = 200;
 
 /** Build an element: el("p", {class: "help", id: "x"}, "text", child). */
@@ -233,7 +231,7 @@ class ScalarField extends Field {
       return el("input", { type: "datetime-local" });
     }
     const placeholder = schema.default ? `默认：${schema.default}` : undefined;
-    const long = schema.maxLength > LONG_TEXT_LENGTH || LONG_TEXT_KEYS.has(this.context.longKey ?? this.key);
+    const long = schema.maxLength > LONG_TEXT_LENGTH;
     if (long) {
       this.widget = "textarea";
       return el("textarea", { rows: 3, placeholder });
@@ -331,7 +329,7 @@ class ObjectField extends Field {
       .map((name) => {
         const child = buildField(schema.properties[name], name, {
           required: required.has(name),
-          context: { ...options.context, longKey: undefined },
+          context: options.context,
         });
         child.parent = this;
         return child;
@@ -435,8 +433,7 @@ class ArrayField extends Field {
     const field = buildField(this.itemSchema, this.key, {
       required: true,
       item: true,
-      // A list of lines is long text when its name says so ("paragraphs", "requirements").
-      context: { ...this.context, longKey: this.key },
+      context: this.context,
     });
     field.parent = this;
     if (value !== undefined) field.setValue(value);
