@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from marshmallow import Schema, fields
 
 from schemas.access import AuditQuerySchema, NewKeySchema, NewUserSchema, SignInSchema
@@ -19,18 +19,13 @@ from service.access.requests import (
     start_session,
 )
 from service.access.roles import ROLE_LABELS, Principal, Role
-from service.api.blueprint import PROBLEM_RESPONSE, bp
+from service.api.blueprint import PROBLEM_RESPONSE, bp, json_response
+from service.api.registry import database
 from service.api.routes import _read_json_body
 from service.api.security import ADMINS, EVERYONE, allow, open_to_all
 from service.documents.validation import load_payload
 from service.storage import accounts as store
 from service.storage.accounts import KeyRecord, UserRecord
-from service.storage.database import Database
-
-
-def database() -> Database:
-    found: Database = current_app.extensions["gongwen.database"]
-    return found
 
 
 class SessionSchema(Schema):
@@ -88,10 +83,6 @@ class AuditPageSchema(Schema):
     per_page = fields.Integer()
 
 
-def _json(schema: type[Schema], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
 def _session_json(principal: Principal) -> dict[str, Any]:
     roles = sorted(principal.roles)
     return SessionSchema().dump(
@@ -118,7 +109,7 @@ def _session_json(principal: Principal) -> dict[str, Any]:
     "from one address) are answered 429 with Retry-After until the oldest leaves the window.",
     requestBody={"required": True, "content": {"application/json": {"schema": SignInSchema}}},
     responses={
-        "200": _json(SessionSchema, "signed in"),
+        "200": json_response(SessionSchema, "signed in"),
         "401": PROBLEM_RESPONSE,
         "422": PROBLEM_RESPONSE,
         "429": PROBLEM_RESPONSE,
@@ -132,7 +123,7 @@ def sign_in() -> Response:
 
 @bp.route("/session", methods=["GET"])
 @allow(*EVERYONE)
-@bp.doc(summary="当前身份 / Who am I", responses={"200": _json(SessionSchema, "the caller")})
+@bp.doc(summary="当前身份 / Who am I", responses={"200": json_response(SessionSchema, "the caller")})
 def show_session() -> Response:
     return jsonify(_session_json(require_principal()))
 
@@ -161,7 +152,7 @@ def list_keys() -> Response:
     summary="新建API密钥 / Create an API key",
     description="The key is in this answer only; the service keeps its SHA-256.",
     requestBody={"required": True, "content": {"application/json": {"schema": NewKeySchema}}},
-    responses={"201": _json(IssuedKeySchema, "the key"), "422": PROBLEM_RESPONSE},
+    responses={"201": json_response(IssuedKeySchema, "the key"), "422": PROBLEM_RESPONSE},
 )
 def create_key() -> Response:
     body = load_payload(NewKeySchema(), _read_json_body())
@@ -182,7 +173,7 @@ def create_key() -> Response:
 @bp.doc(
     summary="吊销API密钥 / Revoke an API key",
     description="Takes effect at once: the next request with the key is answered 401.",
-    responses={"200": _json(KeySchema, "the revoked key"), "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(KeySchema, "the revoked key"), "404": PROBLEM_RESPONSE},
 )
 def revoke_key(key_id: str) -> Response:
     revoked = accounts.revoke_key(database(), key_id, actor=actor(), remote_addr=client_address())
@@ -208,7 +199,7 @@ def list_users() -> Response:
 @bp.doc(
     summary="新建用户 / Create a user",
     requestBody={"required": True, "content": {"application/json": {"schema": NewUserSchema}}},
-    responses={"201": _json(NewUserAnswerSchema, "the user"), "409": PROBLEM_RESPONSE, "422": PROBLEM_RESPONSE},
+    responses={"201": json_response(NewUserAnswerSchema, "the user"), "409": PROBLEM_RESPONSE, "422": PROBLEM_RESPONSE},
 )
 def create_user() -> Response:
     body = load_payload(NewUserSchema(), _read_json_body())
@@ -231,7 +222,7 @@ def create_user() -> Response:
 @bp.doc(
     summary="停用用户 / Disable a user",
     description="Their sessions end at once; the user stays in the list (and in the audit log) as disabled.",
-    responses={"200": _json(UserSchema, "the disabled user"), "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(UserSchema, "the disabled user"), "404": PROBLEM_RESPONSE},
 )
 def disable_user(login: str) -> Response:
     disabled = accounts.disable_user(database(), login, actor=actor(), remote_addr=client_address())
@@ -256,7 +247,7 @@ def _user_json(user: UserRecord) -> dict[str, Any]:
         {"in": "query", "name": "per_page", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
         {"in": "query", "name": "action", "schema": {"type": "string"}},
     ],
-    responses={"200": _json(AuditPageSchema, "one page of events"), "422": PROBLEM_RESPONSE},
+    responses={"200": json_response(AuditPageSchema, "one page of events"), "422": PROBLEM_RESPONSE},
 )
 def list_audit_events() -> Response:
     query = load_payload(AuditQuerySchema(), request.args.to_dict())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from service.api.problems import PROBLEM_MEDIA_TYPE
 
@@ -12,3 +15,8 @@ PROBLEM_RESPONSE = {
     "description": "application/problem+json",
     "content": {PROBLEM_MEDIA_TYPE: {"schema": {"type": "object"}}},
 }
+
+
+def json_response(schema: type[Schema], description: str, **extra: Any) -> dict[str, Any]:
+    """An OpenAPI response whose JSON body `schema` describes."""
+    return {"description": description, "content": {"application/json": {"schema": schema}}, **extra}

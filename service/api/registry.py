@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 
 from schemas.meeting import MeetingListQuerySchema, NewMeetingSchema, NumberRegisterQuerySchema
 from service.access.requests import record_change, require_principal
-from service.api.blueprint import PROBLEM_RESPONSE, bp
+from service.api.blueprint import PROBLEM_RESPONSE, bp, json_response
 from service.api.routes import _read_json_body, catalog, converter
 from service.api.security import ARCHIVISTS, ISSUERS, READERS, UPLOADERS, allow
 from service.documents.issuing import ensure_pdf, issue_document
@@ -140,10 +140,6 @@ class StoredFileSchema(Schema):
     url = fields.String()
 
 
-def _json(schema: type[Schema], description: str, **extra: Any) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}, **extra}
-
-
 _LOCATION = {"Location": {"description": "the URL of what was created", "schema": {"type": "string"}}}
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
@@ -157,7 +153,7 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
     summary="新建会议 / Create a meeting",
     requestBody={"required": True, "content": {"application/json": {"schema": NewMeetingSchema}}},
     responses={
-        "201": _json(MeetingRecordSchema, "the meeting", headers=_LOCATION),
+        "201": json_response(MeetingRecordSchema, "the meeting", headers=_LOCATION),
         "400": PROBLEM_RESPONSE,
         "415": PROBLEM_RESPONSE,
         "422": PROBLEM_RESPONSE,
@@ -181,7 +177,7 @@ def create_meeting() -> Response:
         {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1, "default": 1}},
         {"in": "query", "name": "per_page", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
     ],
-    responses={"200": _json(MeetingPageSchema, "one page of meetings"), "422": PROBLEM_RESPONSE},
+    responses={"200": json_response(MeetingPageSchema, "one page of meetings"), "422": PROBLEM_RESPONSE},
 )
 def list_meetings() -> Response:
     query = load_payload(MeetingListQuerySchema(), request.args.to_dict())
@@ -195,7 +191,7 @@ def list_meetings() -> Response:
 @bp.doc(
     summary="一个会议 / One meeting",
     description="The meeting and its documents, in the order they were issued.",
-    responses={"200": _json(MeetingDetailSchema, "the meeting"), "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(MeetingDetailSchema, "the meeting"), "404": PROBLEM_RESPONSE},
 )
 def show_meeting(meeting_id: str) -> Response:
     meeting = registry.get_meeting(database(), meeting_id)
@@ -283,7 +279,7 @@ def _register_issue_route(kind: DocumentKind) -> None:
             ],
             requestBody={"required": True, "content": {"application/json": {"schema": kind.schema}}},
             responses={
-                "201": _json(IssuedDocumentSchema, "the document (also for a replay)", headers=_LOCATION),
+                "201": json_response(IssuedDocumentSchema, "the document (also for a replay)", headers=_LOCATION),
                 "400": PROBLEM_RESPONSE,
                 "404": PROBLEM_RESPONSE,
                 "409": PROBLEM_RESPONSE,
@@ -304,7 +300,7 @@ for _kind in KINDS.values():
 @allow(*READERS)
 @bp.doc(
     summary="文书信息 / Document metadata",
-    responses={"200": _json(RegisteredDocumentSchema, "the document"), "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(RegisteredDocumentSchema, "the document"), "404": PROBLEM_RESPONSE},
 )
 def show_document(document_id: str) -> Response:
     document = _visible_document(document_id)
@@ -437,7 +433,7 @@ def _pdf_wanted() -> bool:
         {"in": "query", "name": "prefix", "required": True, "schema": {"type": "string"}},
         {"in": "query", "name": "year", "required": True, "schema": {"type": "integer"}},
     ],
-    responses={"200": _json(NumberRegisterSchema, "the register of the series"), "422": PROBLEM_RESPONSE},
+    responses={"200": json_response(NumberRegisterSchema, "the register of the series"), "422": PROBLEM_RESPONSE},
 )
 def list_doc_numbers() -> Response:
     query = load_payload(NumberRegisterQuerySchema(), request.args.to_dict())
@@ -466,8 +462,8 @@ def list_doc_numbers() -> Response:
     parameters=[{"in": "query", "name": "name", "schema": {"type": "string"}, "description": "original file name"}],
     requestBody={"required": True, "content": {PDF_MEDIA_TYPE: _BINARY}},
     responses={
-        "200": _json(StoredFileSchema, "already stored"),
-        "201": _json(StoredFileSchema, "stored", headers=_LOCATION),
+        "200": json_response(StoredFileSchema, "already stored"),
+        "201": json_response(StoredFileSchema, "stored", headers=_LOCATION),
         "413": PROBLEM_RESPONSE,
         "422": PROBLEM_RESPONSE,
         "503": PROBLEM_RESPONSE,

@@ -6,9 +6,9 @@ A change and its audit event are written in the same transaction, so neither is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,8 @@ from service.errors import ConflictError, NotFoundError, bilingual
 from service.storage.database import Database
 from service.storage.models import ApiKey, AuditEvent, LoginFailure, User, utc_now
 from service.storage.registry import Page
+
+Record = TypeVar("Record", "UserRecord", "KeyRecord")
 
 # A key's last use is written at most this often: one write per request would serialise SQLite.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -161,17 +163,7 @@ def update_user(
 
 
 def _user(row: User) -> UserRecord:
-    return UserRecord(
-        id=row.id,
-        login=row.login,
-        name=row.name,
-        password_hash=row.password_hash,
-        roles=tuple(row.roles),
-        session_epoch=row.session_epoch,
-        created_at=row.created_at,
-        created_by=row.created_by,
-        disabled_at=row.disabled_at,
-    )
+    return _record(row, UserRecord)
 
 
 # --- API keys --------------------------------------------------------------------------------------------
@@ -224,16 +216,13 @@ def touch_key(database: Database, key_id: str) -> None:
 
 
 def _key(row: ApiKey) -> KeyRecord:
-    return KeyRecord(
-        id=row.id,
-        name=row.name,
-        secret_sha256=row.secret_sha256,
-        roles=tuple(row.roles),
-        created_at=row.created_at,
-        created_by=row.created_by,
-        revoked_at=row.revoked_at,
-        last_used_at=row.last_used_at,
-    )
+    return _record(row, KeyRecord)
+
+
+def _record(row: User | ApiKey, record_type: type[Record]) -> Record:
+    """The row as its frozen record: the same field names, roles as a tuple."""
+    values = {name.name: getattr(row, name.name) for name in fields(record_type)}
+    return record_type(**{**values, "roles": tuple(values["roles"])})
 
 
 def count_accounts(database: Database) -> int:
