@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup system venv run test lint format bench bench-archive templates clean
+.PHONY: help setup system venv run test lint format bench bench-archive bench-access templates clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -50,6 +50,9 @@ format: venv ## apply ruff's fixes and formatting
 
 bench-archive: setup ## archive 1,000 generated documents through gongwen worker: wall time, documents/s, peak RSS
 	$(BIN)/python tools/bench_archive.py --documents $${DOCUMENTS:-1000}
+
+bench-access: venv ## what access control adds to a request (in-process): no credentials, API key, session, sign-in
+	$(BIN)/python tools/bench_access.py
 
 bench: setup ## timings in-process and over HTTP (DOCX, PDF; 1 and 8 clients), RSS, vs carbone
 	$(BIN)/python tools/bench.py
