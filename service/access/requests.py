@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -122,13 +123,13 @@ def load_secret_key(configured: str, data_dir: Path) -> str:
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         candidate = path.with_name(f".secret_key.{secrets.token_hex(4)}")
-        candidate.write_text(secrets.token_urlsafe(48), encoding="ascii")
-        candidate.chmod(0o600)
+        # Created readable by its owner only, never briefly with the umask's wider mode.
+        with os.fdopen(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
         try:
             # Whichever process links first wins; the others read its key.
-            os.link(candidate, path)
-        except FileExistsError:
-            pass
+            with suppress(FileExistsError):
+                os.link(candidate, path)
         finally:
             candidate.unlink()
     return path.read_text(encoding="ascii").strip()
