@@ -335,6 +335,7 @@ def test_secrets_are_stored_only_as_digests(setting: Setting) -> None:
     from sqlalchemy import text
 
     database = setting.app.extensions["gongwen.database"]
+    create_user(database, login="clerk-stored", name="测试", roles=[Role.CLERK], actor="tests", password=PASSWORD)
     with database.session() as session:
         stored = " ".join(str(value) for row in session.execute(text("SELECT * FROM api_keys")) for value in row)
         stored += " ".join(str(value) for row in session.execute(text("SELECT * FROM users")) for value in row)
