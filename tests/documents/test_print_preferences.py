@@ -20,21 +20,9 @@ from service.documents import archiving
 from service.documents.archiving import ArchiveEntry, StampedItem
 from service.documents.pipeline import Converter, OutputFormat, TemplateCatalog, render_document
 from tests.conftest import load_example
+from tests.documents.test_archiving import FILING
 from tests.postprocess.pdfa_checks import pdfa_problems
 from tests.postprocess.print_checks import PrintView, print_view_problems
-
-FILING = {
-    "fonds_no": "J012",
-    "fonds_name": "青山县人民政府办公室",
-    "year": 2026,
-    "retention": "D30",
-    "organization": "秘书科",
-    "start_item_no": 41,
-    "box_no": 3,
-    "title": "2026年县政府专题会议文件材料",
-    "compiled_by": "陈晓东",
-    "compiled_on": "2026-12-10",
-}
 
 
 @pytest.fixture(scope="module")
