@@ -69,8 +69,10 @@ def install_access_control(app: Flask, secret_key: str) -> None:
 
 
 def current_principal() -> Principal | None:
-    """Whoever the current request acts as, or None when nobody is signed in."""
-    principal: Principal | None = g.get("principal")
+    """Whoever the current request acts as, or None when nobody is signed in (looked up once per request)."""
+    if "principal" not in g:
+        g.principal, g.credentials_given = _authenticate()
+    principal: Principal | None = g.principal
     return principal
 
 
@@ -139,19 +141,18 @@ def _authorize() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None:
         return  # Flask answers 404 / 405 itself
-    g.principal, credentials_given = _authenticate()
     roles = PUBLIC if request.endpoint in FRAMEWORK_PUBLIC_ENDPOINTS else declared_roles(view)
     if roles is None:
         raise ForbiddenError(
             bilingual("该路由未声明所需角色，已拒绝", f"the route {request.endpoint} declares no roles; refused")
         )
     if not roles:
-        return
-    principal = g.principal
+        return  # open routes look the caller up only if they ask (a page), not for every script and style
+    principal = current_principal()
     if principal is None:
         raise AuthenticationRequiredError(
             bilingual("凭据无效或已吊销", "the credentials are not valid (revoked, expired or unknown)")
-            if credentials_given
+            if g.credentials_given
             else bilingual("请先登录或提供API密钥", "sign in, or send an API key as Authorization: Bearer")
         )
     if not principal.holds_any(roles):

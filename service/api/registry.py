@@ -142,6 +142,7 @@ class StoredFileSchema(Schema):
 
 _LOCATION = {"Location": {"description": "the URL of what was created", "schema": {"type": "string"}}}
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
+_FILE_RESPONSE = {"description": "the file", "content": {"application/octet-stream": _BINARY}}
 
 
 # --- meetings --------------------------------------------------------------------------------------------
@@ -312,10 +313,7 @@ def show_document(document_id: str) -> Response:
 @bp.doc(
     summary="下载DOCX / Download the DOCX",
     description="A ZIP of one DOCX per part for kinds that make several (see /document-kinds).",
-    responses={
-        "200": {"description": "the file", "content": {"application/octet-stream": _BINARY}},
-        "404": PROBLEM_RESPONSE,
-    },
+    responses={"200": _FILE_RESPONSE, "404": PROBLEM_RESPONSE},
 )
 def download_docx(document_id: str) -> Response:
     document = _visible_document(document_id)
@@ -504,10 +502,7 @@ def upload_file() -> Response:
 @bp.doc(
     summary="下载文件 / Download a stored file",
     description="An upload, or a DOCX or PDF the registry rendered, by its SHA-256.",
-    responses={
-        "200": {"description": "the file", "content": {"application/octet-stream": _BINARY}},
-        "404": PROBLEM_RESPONSE,
-    },
+    responses={"200": _FILE_RESPONSE, "404": PROBLEM_RESPONSE},
 )
 def download_file(sha256: str) -> Response:
     return _stored_file_response(registry.get_file(database(), sha256.lower()), fallback_stem=sha256[:16])
