@@ -127,6 +127,20 @@ class TemplateInvalidError(GongwenError):
     title = "模板错误 / Template error"
 
 
+class TemplateRejectedError(GongwenError):
+    """An uploaded template failed its checks; `report` holds every finding per file, with locations."""
+
+    status = 422
+    code = "template_rejected"
+    title = "模板未通过检查 / Template rejected"
+
+    def __init__(
+        self, detail: str, *, errors: Mapping[str, list[str]] | None = None, report: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(detail, errors=errors)
+        self.report = dict(report or {})
+
+
 class RenderError(GongwenError):
     """Filling a template failed for a reason other than the payload."""
 

@@ -105,8 +105,8 @@ def test_db_upgrade_migrates_the_configured_database(
     assert main(["db", "upgrade"]) == 0
 
     first, second = capsys.readouterr().out.splitlines()
-    assert first.endswith("at revision 0002 (was None)")
-    assert second.endswith("at revision 0002 (was 0002)")
+    assert first.endswith("at revision 0003 (was None)")
+    assert second.endswith("at revision 0003 (was 0003)")
     assert database.is_file()
 
 

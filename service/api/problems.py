@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
-from service.errors import AuthenticationRequiredError, GongwenError, bilingual
+from service.errors import AuthenticationRequiredError, GongwenError, TemplateRejectedError, bilingual
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -41,7 +41,8 @@ def register_problem_handlers(app: Flask) -> None:
     def _domain_error(error: GongwenError) -> Response:
         if error.status >= 500:
             log.error("%s: %s", error.code, error.detail, exc_info=error)
-        response = problem(error.status, error.code, error.title, error.detail, errors=error.errors)
+        extra = {"report": error.report} if isinstance(error, TemplateRejectedError) else {}
+        response = problem(error.status, error.code, error.title, error.detail, errors=error.errors, **extra)
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)

@@ -18,10 +18,10 @@ from service.documents.pipeline import (
     Converter,
     OutputFormat,
     RenderedDocument,
-    TemplateCatalog,
     render_document,
     validate_document,
 )
+from service.documents.templates import TemplateCatalog, TemplateVersions
 from service.errors import (
     MalformedBodyError,
     PageOutOfRangeError,
@@ -33,7 +33,9 @@ from service.storage.database import Database
 
 
 def catalog() -> TemplateCatalog:
-    return TemplateCatalog(current_app.config["GONGWEN_SETTINGS"].templates_dir)
+    """The templates, each kind at its active version (uploaded versions live in the registry)."""
+    versions = TemplateVersions(current_app.extensions["gongwen.database"], current_app.extensions["gongwen.files"])
+    return TemplateCatalog(current_app.config["GONGWEN_SETTINGS"].templates_dir, versions)
 
 
 def converter() -> Converter:

@@ -24,7 +24,8 @@ from schemas.archive_cover import DEFAULT_SPINE_WIDTH_MM, MAX_ITEM_NO
 from schemas.archive_run import ArchiveFilingSchema
 from schemas.fields import FieldCorrection
 from service.documents import archive_cover, archive_stamp
-from service.documents.pipeline import Converter, OutputFormat, TemplateCatalog, render_document
+from service.documents.pipeline import Converter, OutputFormat, render_document
+from service.documents.templates import TemplateCatalog
 from service.documents.validation import load_payload
 from service.errors import PayloadInvalidError, RenderError, bilingual
 from service.postprocess import merge
@@ -182,7 +183,7 @@ def render_stamps(
     stamps of its conversion, whose characters share its font subset.
     """
     contexts = [_stamp_context(filing, index, item_no, pages) for index, (item_no, pages) in enumerate(items)]
-    template = catalog.template_path(archive_stamp.KIND.name, STAMP_BATCH_VARIANT)
+    template = catalog.resolve(archive_stamp.KIND.name).path(STAMP_BATCH_VARIANT)
     # As the archive-stamp kind dates a stamp: 1 January of its 年度, never the clock.
     created = datetime(filing.year, 1, 1, tzinfo=UTC)
 

@@ -16,17 +16,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemas.fields import AllocationRequest, FieldCorrection, ParsedDocNumber
-from service.documents.kind import DocumentKind
 from service.documents.page_rules import LayoutWarning
 from service.documents.pipeline import (
     Converter,
     OutputFormat,
     RenderedDocument,
-    TemplateCatalog,
     load_document,
     render_document,
     validate_document,
 )
+from service.documents.templates import TemplateCatalog
 from service.errors import ConflictError, GongwenError, PayloadInvalidError, bilingual
 from service.postprocess.merge import page_count
 from service.storage.database import Database
@@ -49,9 +48,6 @@ from service.storage.registry import (
 from service.typography.doc_numbers import DocNumber, DocNumberError
 
 log = logging.getLogger(__name__)
-
-# Built-in templates whose manifest names no version are version 1.
-DEFAULT_TEMPLATE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -119,9 +115,13 @@ def issue_document(
             number = ReservedNumber(allocation.prefix, year, serial)
             effective["doc_number"] = str(DocNumber(allocation.prefix, year, serial))
         docx = render_document(catalog, kind.name, effective, OutputFormat.DOCX)
-        pdf = render_document(catalog, kind.name, effective, OutputFormat.PDF, converter) if with_pdf else None
+        # Pinned to the DOCX's version: an activation between the two renders must not mix versions.
+        pdf = (
+            render_document(catalog, kind.name, effective, OutputFormat.PDF, converter, version=docx.template_version)
+            if with_pdf
+            else None
+        )
         final = validate_document(kind.name, effective).data
-        version, template_sha256 = template_identity(catalog, kind, final)
         document = NewDocument(
             meeting_id=meeting_id,
             kind=kind.name,
@@ -132,8 +132,8 @@ def issue_document(
             secrecy=str(final.get("secrecy") or ""),
             request_body=dict(body),
             effective_body=effective,
-            template_version=version,
-            template_sha256=template_sha256,
+            template_version=docx.template_version,
+            template_sha256=docx.template_sha256,
             docx=_put(files, docx),
             pdf=_put(files, pdf) if pdf is not None else None,
         )
@@ -149,31 +149,27 @@ def issue_document(
 def ensure_pdf(
     database: Database, files: FileStore, catalog: TemplateCatalog, converter: Converter, document_id: str
 ) -> DocumentRecord:
-    """The document with its PDF, rendered from its effective body and stored the first time it is asked for."""
+    """The document with its PDF, rendered from its effective body and stored the first time it is asked for.
+
+    It is rendered with the template version that made its DOCX, whichever version is active now.
+    """
     document = get_document(database, document_id)
     if document.pdf is not None:
         return document
-    validated = validate_document(document.kind, document.effective_body)
-    _, template_sha256 = template_identity(catalog, validated.kind, validated.data)
-    if template_sha256 != document.template_sha256:
-        # The PDF would no longer be the document that was issued (and whose DOCX is stored).
+    kind, data = (validated := validate_document(document.kind, document.effective_body)).kind, validated.data
+    templates = catalog.resolve(kind.name, document.template_version)
+    if templates.sha256(kind.template_variant(part.data) for part in kind.parts(data)) != document.template_sha256:
+        # A built-in file replaced by an upgrade: the PDF would no longer be the document that was issued.
         raise ConflictError(
             bilingual(
                 "该文书的模板已更改，无法补出与原件一致的PDF",
                 "the template changed since this document was issued; its PDF cannot be made to match it",
             )
         )
-    pdf = render_document(catalog, document.kind, document.effective_body, OutputFormat.PDF, converter)
+    pdf = render_document(
+        catalog, document.kind, document.effective_body, OutputFormat.PDF, converter, version=document.template_version
+    )
     return attach_pdf(database, document_id, _put(files, pdf))
-
-
-def template_identity(catalog: TemplateCatalog, kind: DocumentKind, data: dict[str, Any]) -> tuple[int, str]:
-    """The template's version (from its manifest) and the SHA-256 of the file(s) this body renders with."""
-    variants = sorted({kind.template_variant(part.data) for part in kind.parts(data)})
-    digests = [hashlib.sha256(catalog.template_path(kind.name, v).read_bytes()).hexdigest() for v in variants]
-    combined = digests[0] if len(digests) == 1 else hashlib.sha256("".join(digests).encode()).hexdigest()
-    version = int(catalog.manifest(kind.name).get("version", DEFAULT_TEMPLATE_VERSION))
-    return version, combined
 
 
 def _check_prefix(prefix: str, year: int) -> None:

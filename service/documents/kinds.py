@@ -20,7 +20,9 @@ EXAMPLES_DIR = PROJECT_ROOT / "schemas" / "examples"
 
 
 # The package's own machinery; the pipeline imports this module, so importing it from here would be circular.
-_NOT_KINDS = frozenset({"archiving", "issuing", "kind", "kinds", "page_rules", "pipeline", "validation"})
+_NOT_KINDS = frozenset(
+    {"archiving", "issuing", "kind", "kinds", "page_rules", "pipeline", "template_versions", "templates", "validation"}
+)
 
 
 def _discover() -> dict[str, DocumentKind]:

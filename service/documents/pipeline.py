@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from enum import StrEnum
-from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from schemas.fields import AllocationRequest, FieldCorrection
 from service.documents.kind import DocumentKind, Part
 from service.documents.kinds import find_kind
 from service.documents.page_rules import LayoutWarning
+from service.documents.templates import TemplateCatalog, TemplateSet
 from service.documents.validation import load_payload
-from service.errors import PayloadInvalidError, TemplateInvalidError, UnsupportedFormatError, bilingual
+from service.errors import PayloadInvalidError, UnsupportedFormatError, bilingual
 from service.postprocess.determinism import stabilise_pdf
 from service.postprocess.merge import PdfMetadata, PdfPart, merge_pdfs, page_count
 from service.postprocess.preview import render_page_png
@@ -80,48 +79,13 @@ class RenderedDocument:
     warnings: list[LayoutWarning] = field(default_factory=list)
     # The PDF's page count (for a PNG preview: of the PDF it was taken from); None for DOCX.
     pages: int | None = None
+    # The template version that made it and the SHA-256 of its file(s), as the registry records them.
+    template_version: int = 0
+    template_sha256: str = ""
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.content).hexdigest()
-
-
-class TemplateCatalog:
-    """The built-in templates on disk: templates/<kind>/manifest.json names one file per variant."""
-
-    def __init__(self, templates_dir: Path) -> None:
-        self.templates_dir = templates_dir
-
-    def manifest(self, kind: str) -> dict[str, Any]:
-        path = self.templates_dir / kind / "manifest.json"
-        try:
-            manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise TemplateInvalidError(
-                bilingual(f"模板清单无法读取：{path}", f"cannot read template manifest {path}: {exc}")
-            ) from exc
-        return manifest
-
-    def template_path(self, kind: str, variant: str) -> Path:
-        files = self.manifest(kind).get("files", {})
-        if variant not in files:
-            raise TemplateInvalidError(
-                bilingual(f"{kind}没有“{variant}”模板", f"{kind} has no template for variant {variant!r}")
-            )
-        return self.templates_dir / kind / files[variant]
-
-    def problems(self, kinds: list[str]) -> list[str]:
-        """What keeps the catalog from serving these kinds (for /readyz); empty when ready."""
-        found = []
-        for kind in kinds:
-            try:
-                for variant in self.manifest(kind).get("files", {}):
-                    path = self.template_path(kind, variant)
-                    if not path.is_file():
-                        found.append(f"{kind}/{variant}: missing {path.name}")
-            except TemplateInvalidError as exc:
-                found.append(exc.detail)
-        return found
 
 
 def load_document(kind_name: str, payload: Any) -> ValidatedPayload:
@@ -160,13 +124,16 @@ def render_document(
     converter: Converter | None = None,
     *,
     page: int = 1,
+    version: int | None = None,
 ) -> RenderedDocument:
     """Validate the body and produce the file; nothing is written anywhere but the returned bytes.
 
     A kind that splits its body (one 反馈单 per unit) gives a ZIP of DOCX files, or one PDF with the
     parts in order and an outline entry per part. `page` (from 1) picks the page a PNG preview shows.
+    `version` picks the template version; None renders with the kind's active one.
     """
     validated = validate_document(kind_name, payload)
+    templates = catalog.resolve(kind_name, version)
     if output_format is not OutputFormat.DOCX and converter is None:
         raise UnsupportedFormatError(bilingual("未配置PDF转换", "no PDF converter is configured"))
     kind, data = validated.kind, validated.data
@@ -178,7 +145,7 @@ def render_document(
     if output_format is OutputFormat.DOCX:
         # A DOCX is edited before it is printed, so it keeps build_context's plain layout (版记 at the foot
         # of the text's last page); the page rules need LibreOffice's page breaks, which only a PDF shows.
-        documents = [_render_docx(catalog, kind, part, {}) for part in parts]
+        documents = [_render_docx(templates, kind, part, {}) for part in parts]
         extension = "docx"
         if len(documents) == 1:
             content = documents[0]
@@ -189,7 +156,7 @@ def render_document(
     else:
         assert converter is not None  # checked above
         created = _created(kind, data)
-        rendered = _map_parts(lambda part: _render_pdf(catalog, kind, part, converter, created), parts)
+        rendered = _map_parts(lambda part: _render_pdf(templates, kind, part, converter, created), parts)
         pdfs = [pdf for pdf, _ in rendered]
         warnings = [warning for _, part_warnings in rendered for warning in part_warnings]
         if len(pdfs) == 1:
@@ -211,6 +178,8 @@ def render_document(
         media_type=media_type,
         warnings=warnings,
         pages=pages,
+        template_version=templates.version,
+        template_sha256=templates.sha256(kind.template_variant(part.data) for part in parts),
     )
 
 
@@ -219,8 +188,8 @@ def _created(kind: DocumentKind, data: dict[str, Any]) -> datetime:
     return datetime.combine(kind.document_date(data), time(0, 0), tzinfo=UTC)
 
 
-def _render_docx(catalog: TemplateCatalog, kind: DocumentKind, part: Part, layout: dict[str, Any]) -> bytes:
-    template = catalog.template_path(kind.name, kind.template_variant(part.data))
+def _render_docx(templates: TemplateSet, kind: DocumentKind, part: Part, layout: dict[str, Any]) -> bytes:
+    template = templates.path(kind.template_variant(part.data))
     properties = DocumentProperties(
         title=kind.title(part.data),
         subject=kind.subject(part.data),
@@ -231,13 +200,13 @@ def _render_docx(catalog: TemplateCatalog, kind: DocumentKind, part: Part, layou
 
 
 def _render_pdf(
-    catalog: TemplateCatalog, kind: DocumentKind, part: Part, converter: Converter, created: datetime
+    templates: TemplateSet, kind: DocumentKind, part: Part, converter: Converter, created: datetime
 ) -> tuple[bytes, list[LayoutWarning]]:
     """The part as a stabilised PDF, rendered again with other layout switches until its page rules hold."""
     rules = kind.page_rules
     layout = rules.initial(part.data) if rules is not None else {}
     for _ in range(MAX_LAYOUT_PASSES):
-        pdf = converter.convert(_render_docx(catalog, kind, part, layout))
+        pdf = converter.convert(_render_docx(templates, kind, part, layout))
         revised = rules.revise(part.data, layout, pdf) if rules is not None else None
         if revised is None:
             return stabilise_pdf(pdf, created), []

@@ -21,7 +21,8 @@ from typing import Any
 
 import service.documents.archiving as archiving
 from schemas.archive_selection import ArchiveRunRequestSchema
-from service.documents.pipeline import Converter, OutputFormat, TemplateCatalog, render_document
+from service.documents.pipeline import Converter, OutputFormat, render_document
+from service.documents.templates import TemplateCatalog
 from service.documents.validation import load_payload
 from service.errors import GongwenError, PayloadInvalidError, StorageUnavailableError, bilingual
 from service.storage import archive_runs as runs
@@ -202,8 +203,14 @@ class ArchiveRunner:
             return self.files.read(item.upload_sha256)
         assert item.document_id is not None  # a run item is a stored document or an upload
         document = runs.document_source(self.database, item.document_id)
+        # With the template version that made the document, not whichever is active today.
         rendered = render_document(
-            self.catalog, document.kind, document.effective_body, OutputFormat.PDF, self.archive_converter
+            self.catalog,
+            document.kind,
+            document.effective_body,
+            OutputFormat.PDF,
+            self.archive_converter,
+            version=document.template_version,
         )
         return rendered.content
 

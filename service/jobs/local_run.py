@@ -20,7 +20,7 @@ import service.documents.archiving as archiving
 from service.config import Settings
 from service.conversion import pool_from_settings
 from service.documents.issuing import issue_document
-from service.documents.pipeline import TemplateCatalog
+from service.documents.templates import TemplateCatalog, TemplateVersions
 from service.errors import (
     MalformedBodyError,
     PayloadInvalidError,
@@ -69,7 +69,7 @@ def archive_locally(settings: Settings, manifest_path: Path, out: Path) -> Local
         runner = ArchiveRunner(
             database,
             files,
-            TemplateCatalog(local.templates_dir),
+            TemplateCatalog(local.templates_dir, TemplateVersions(database, files)),
             converter,
             workers=local.job_workers,
             lease_seconds=local.job_lease_seconds,
@@ -103,7 +103,7 @@ def _resume_or_create(
         state = json.loads(state_file.read_text(encoding="utf-8"))
         if state.get("manifest_sha256") == digest and state.get("run_id"):
             return str(state["run_id"])
-    catalog = TemplateCatalog(settings.templates_dir)
+    catalog = TemplateCatalog(settings.templates_dir, TemplateVersions(database, files))
     meeting = registry.create_meeting(database, title=f"归档：{manifest_path.stem}"[:200])
     selected: list[dict[str, Any]] = []
     for index, entry in enumerate(manifest["documents"]):

@@ -6,7 +6,7 @@ import logging
 
 from service.config import Settings
 from service.conversion import pool_from_settings
-from service.documents.pipeline import TemplateCatalog
+from service.documents.templates import TemplateCatalog, TemplateVersions
 from service.jobs.archive_run import ArchiveRunner
 from service.jobs.queue import JobQueue
 from service.storage import archive_runs as runs
@@ -25,10 +25,11 @@ def run_worker(settings: Settings) -> None:
     if settings.auto_migrate == "on":
         database.migrate()
     pool = pool_from_settings(settings)
+    files = FileStore(settings.files_dir)
     runner = ArchiveRunner(
         database,
-        FileStore(settings.files_dir),
-        TemplateCatalog(settings.templates_dir),
+        files,
+        TemplateCatalog(settings.templates_dir, TemplateVersions(database, files)),
         pool,
         workers=settings.job_workers,
         lease_seconds=settings.job_lease_seconds,

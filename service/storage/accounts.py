@@ -77,7 +77,7 @@ class KeyRecord:
 
 def record_event(database: Database, entry: AuditEntry) -> None:
     with database.transaction() as session:
-        _audit(session, entry)
+        write_audit_event(session, entry)
 
 
 def list_events(
@@ -95,7 +95,8 @@ def list_events(
         return Page([_event(row) for row in rows], total, page, per_page)
 
 
-def _audit(session: Session, entry: AuditEntry) -> None:
+def write_audit_event(session: Session, entry: AuditEntry) -> None:
+    """Add `entry` to the transaction of `session`, so it is kept exactly when the change it describes is."""
     session.add(
         AuditEvent(
             actor=entry.actor[:100],
@@ -122,7 +123,7 @@ def add_user(
             user = User(login=login, name=name, password_hash=password_hash, roles=roles, created_by=audit.actor)
             session.add(user)
             session.flush()
-            _audit(session, audit)
+            write_audit_event(session, audit)
             return _user(user)
     except IntegrityError as exc:
         raise ConflictError(
@@ -157,7 +158,7 @@ def update_user(
         if disable and user.disabled_at is None:
             user.disabled_at = utc_now()
         user.session_epoch += 1
-        _audit(session, audit)
+        write_audit_event(session, audit)
         session.flush()
         return _user(user)
 
@@ -176,7 +177,7 @@ def add_key(
         key = ApiKey(id=key_id, name=name, secret_sha256=secret_sha256, roles=roles, created_by=audit.actor)
         session.add(key)
         session.flush()
-        _audit(session, audit)
+        write_audit_event(session, audit)
         return _key(key)
 
 
@@ -199,7 +200,7 @@ def revoke_key(database: Database, key_id: str, audit: AuditEntry) -> KeyRecord:
             raise NotFoundError(bilingual(f"API密钥不存在：{key_id}", f"no API key {key_id!r}"))
         if key.revoked_at is None:
             key.revoked_at = utc_now()
-            _audit(session, audit)
+            write_audit_event(session, audit)
         session.flush()
         return _key(key)
 
@@ -260,11 +261,11 @@ def record_failure(
     with database.transaction() as session:
         session.add(LoginFailure(login=login[:64], remote_addr=remote_addr[:64]))
         session.execute(delete(LoginFailure).where(LoginFailure.at < forget_before))
-        _audit(session, audit)
+        write_audit_event(session, audit)
 
 
 def record_sign_in(database: Database, *, login: str, audit: AuditEntry) -> None:
     """A successful sign-in clears the login's failures (not the address's: one user's success proves nothing)."""
     with database.transaction() as session:
         session.execute(delete(LoginFailure).where(LoginFailure.login == login))
-        _audit(session, audit)
+        write_audit_event(session, audit)

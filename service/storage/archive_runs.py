@@ -111,6 +111,7 @@ class DocumentSource:
 
     kind: str
     effective_body: dict[str, Any]
+    template_version: int
 
 
 # --- selection -------------------------------------------------------------------------------------------
@@ -377,7 +378,7 @@ def document_source(database: Database, document_id: str) -> DocumentSource:
         row = session.get(Document, document_id)
         if row is None:
             raise NotFoundError(bilingual(f"文书{document_id}不存在", f"no document {document_id}"))
-        return DocumentSource(row.kind, dict(row.effective_body))
+        return DocumentSource(row.kind, dict(row.effective_body), row.template_version)
 
 
 # --- helpers ---------------------------------------------------------------------------------------------

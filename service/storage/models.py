@@ -282,3 +282,43 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(String(200), default="", server_default="")
     remote_addr: Mapped[str] = mapped_column(String(64), default="", server_default="")
     detail: Mapped[dict[str, Any]]
+
+
+class TemplateVersion(Base):
+    """An uploaded version of a kind's templates (version 1 is the built-in set in templates/, never stored).
+
+    `files` maps every variant of the kind to the SHA-256 of its DOCX in the file store: a version is a
+    complete set, variants not uploaded being carried over from the version active at upload (`based_on`).
+    """
+
+    __tablename__ = "template_versions"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    files: Mapped[dict[str, Any]]
+    # The upload's checks (template safety, Jinja, GB/T 9704 lint) as service.findings.Report.as_dict() gives it.
+    report: Mapped[dict[str, Any]]
+    # False while the lint found errors: such a version can be previewed, never activated.
+    activatable: Mapped[bool]
+    based_on: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class TemplateActivation(Base):
+    """One switch of a kind's active template version; the newest row per kind is the active one.
+
+    Appending instead of updating keeps exactly one active version per kind by construction, and the
+    history says who switched what, when and why, and what a roll-back returns to.
+    """
+
+    __tablename__ = "template_activations"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    version: Mapped[int]
+    previous_version: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    activated_by: Mapped[str] = mapped_column(String(100))
+    activated_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -100,7 +100,7 @@ def test_an_allocated_number_is_printed_recorded_and_issued(
         "2026-11-25",
         "",
     )
-    template = catalog.template_path("meeting-notice", "document")
+    template = catalog.resolve("meeting-notice").path("document")
     assert document.template_version == 1
     assert document.template_sha256 == hashlib.sha256(template.read_bytes()).hexdigest()
     register = list_numbers(database, PREFIX, 2026)
@@ -271,7 +271,7 @@ def test_a_late_pdf_is_refused_once_the_template_changed(
     shutil.copytree(Settings().templates_dir, templates)
     catalog = TemplateCatalog(templates)
     issued = issue_document(database, files, catalog, None, meeting_id, "meeting-notice", notice_body(), with_pdf=False)
-    template = catalog.template_path("meeting-notice", "document")
+    template = catalog.resolve("meeting-notice").path("document")
     template.write_bytes(template.read_bytes() + b"\n")
 
     with pytest.raises(ConflictError) as caught:

@@ -157,7 +157,7 @@ def test_long_last_paragraph_is_moved_only_when_the_signature_would_stand_alone(
         data = validate_document("meeting-notice", body).data
         plain = conversion_pool.convert(
             render_docx(
-                catalog.template_path("meeting-notice", "document"),
+                catalog.resolve("meeting-notice").path("document"),
                 kind.build_context(data),
                 DocumentProperties(title="t", subject="s", author="a", created=datetime(2026, 11, 25, tzinfo=UTC)),
             )

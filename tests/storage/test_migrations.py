@@ -24,6 +24,8 @@ EXPECTED_TABLES = {
     "number_allocations",
     "number_series",
     "stored_files",
+    "template_activations",
+    "template_versions",
     "users",
 }
 
