@@ -446,6 +446,7 @@ TEMPLATES = KindTemplates(
     files={"document": "document.docx"},
     build=build,
     variables=VARIABLES,
+    lint="reference",
     notes=(
         "Four sections, all portrait A4 without page numbers: cover; 归档文件目录 (title and header rows "
         "repeat, rows never split); 备考表; 盒脊 label drawn to real size (spine_width × 270 mm).",

@@ -160,6 +160,7 @@ TEMPLATES = KindTemplates(
     files={"document": "document.docx", "batch": "batch.docx"},
     build=build,
     variables=VARIABLES,
+    lint="reference",
     notes=(
         "The page is the stamp: 45 × 16 mm, zero margins, six 15 × 8 mm cells ruled 0.5 pt red, values black; "
         "render it to PDF and overlay the page on a document's first page.",

@@ -566,12 +566,16 @@ class KindTemplates:
     build: Callable[[str], bytes]  # variant → DOCX bytes
     variables: Mapping[str, Mapping[str, str]]
     notes: Sequence[str] = ()
+    # What uploaded versions are linted against: "gbt9704", or "reference" for a form whose page is not a
+    # 公文 page (checked against these built-in files' page setup instead).
+    lint: str = "gbt9704"
 
     def manifest(self) -> dict[str, object]:
+        # No version here: these files are version 1 by definition, and uploads are numbered by the registry.
         return {
             "kind": self.kind,
-            "version": 1,
             "files": dict(self.files),
+            "lint": self.lint,
             "variables": {name: dict(entry) for name, entry in self.variables.items()},
             "notes": [
                 'Strings are plain text: the renderer escapes them; "" means absent.',
