@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 
 from service.config import Settings
 from service.conversion import ConversionPool
@@ -79,6 +80,10 @@ def _examples() -> dict[str, Example]:
     letter["format"] = "letter"
     letter["issuer"]["mark"] = letter["issuer"]["name"]  # 信函格式: the organ's name, without 文件
     found["letter-format-notice"] = Example("meeting-notice", letter)
+    # What a template preview renders for the letter variant: the example with only its format switched.
+    found["letter-format-notice-as-previewed"] = Example(
+        "meeting-notice", {**load_example("meeting-notice"), "format": "letter"}
+    )
     found["long-notice"] = Example("meeting-notice", _long_notice())
     return found
 
@@ -111,22 +116,19 @@ def render(conversion_pool: ConversionPool) -> Render:
 
 
 @pytest.fixture(scope="module")
-def edited_notice(tmp_path_factory: pytest.TempPathFactory, render: Render) -> Callable[..., PdfConformance]:
-    """edited_notice(name, {part: [(old, new), …]}, body=None): the notice rendered from a copy of the templates
-    whose 文件格式 DOCX has each `old` replaced by `new` (each must occur), and measured."""
-
+def render_edited(tmp_path_factory: pytest.TempPathFactory, render: Render) -> Render:
+    """render_edited(name, {part: [(old, new), …]}, body=None): the notice as PDF from a copy of the templates
+    whose 文件格式 DOCX has each `old` replaced by `new` (each must occur); `name` names the copy."""
     copies: dict[str, Path] = {}
 
-    def render_edited(
-        name: str, edits: dict[str, list[tuple[str, str]]], body: dict[str, Any] | None = None
-    ) -> PdfConformance:
+    def render_pdf(name: str, edits: dict[str, list[tuple[str, str]]], body: dict[str, Any] | None = None) -> bytes:
         if name not in copies:
             copies[name] = tmp_path_factory.mktemp(name) / "templates"
             shutil.copytree(Settings().templates_dir, copies[name])
             _edit_docx(copies[name] / "meeting-notice" / "document.docx", edits)
-        return measure_conformance(render("meeting-notice", body or load_example("meeting-notice"), copies[name]))
+        return render("meeting-notice", body or load_example("meeting-notice"), copies[name])
 
-    return render_edited
+    return render_pdf
 
 
 def _edit_docx(path: Path, edits: dict[str, list[tuple[str, str]]]) -> None:
@@ -249,13 +251,24 @@ def test_unknown_profile_is_refused() -> None:
 # -- templates broken on purpose --------------------------------------------------------------------------
 
 LINES_GRID = '<w:docGrid w:type="lines" w:linePitch="579"/>'
+A4 = '<w:pgSz w:w="11906" w:h="16838"/>'
+ODD_FOOTER, EVEN_FOOTER = "word/footer1.xml", "word/footer2.xml"
+FLUSH_RIGHT, FLUSH_LEFT = '<w:jc w:val="right"/>', '<w:jc w:val="left"/>'
+# The even footer's runs: "— ", the PAGE field with its last result, " —".
+EVEN_FOOTER_EMPTIED = {
+    EVEN_FOOTER: [
+        (f'<w:{tag} xml:space="preserve">{text}</w:{tag}>', f'<w:{tag} xml:space="preserve"></w:{tag}>')
+        for tag, text in (("t", "— "), ("t", "1"), ("t", " —"), ("instrText", " PAGE "))
+    ]
+}
 
 
-def test_word_lines_and_chars_grid_gives_14_characters_a_line(edited_notice: Callable[..., PdfConformance]) -> None:
+def test_word_lines_and_chars_grid_gives_14_characters_a_line(render_edited: Render) -> None:
     """NOTE: LibreOffice 7.4 sets each character of Word's linesAndChars grid (charSpace −842) in two cells."""
     grid = '<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-842"/>'
+    pdf = render_edited("lines-and-chars", {"word/document.xml": [(LINES_GRID, grid)]}, _long_notice())
 
-    conformance = edited_notice("lines-and-chars", {"word/document.xml": [(LINES_GRID, grid)]}, _long_notice())
+    conformance = measure_conformance(pdf)
 
     found = _with_code(conformance, "chars_per_line")
     assert found and all(f.severity is Severity.ERROR for f in found)
@@ -263,18 +276,19 @@ def test_word_lines_and_chars_grid_gives_14_characters_a_line(edited_notice: Cal
     assert conformance.chars_per_full_line.get(14, 0) > 20
 
 
-def test_30mm_left_margin_is_measured_as_the_block_edge(edited_notice: Callable[..., PdfConformance]) -> None:
-    conformance = edited_notice("left-margin-30mm", {"word/document.xml": [('w:left="1587"', 'w:left="1701"')]})
+def test_30mm_left_margin_is_measured_as_the_block_edge(render_edited: Render) -> None:
+    pdf = render_edited("left-margin-30mm", {"word/document.xml": [('w:left="1587"', 'w:left="1701"')]})
 
-    found = _with_code(conformance, "block_edge")
+    found = _with_code(measure_conformance(pdf), "block_edge")
+
     assert [f.severity for f in found] == [Severity.ERROR]
     assert found[0].measured is not None and abs(float(found[0].measured.removesuffix(" mm")) - 30) <= 0.2
 
 
-def test_us_letter_paper_is_not_a4(edited_notice: Callable[..., PdfConformance]) -> None:
-    a4, letter = '<w:pgSz w:w="11906" w:h="16838"/>', '<w:pgSz w:w="12240" w:h="15840"/>'
+def test_us_letter_paper_is_not_a4(render_edited: Render) -> None:
+    pdf = render_edited("us-letter", {"word/document.xml": [(A4, '<w:pgSz w:w="12240" w:h="15840"/>')]})
 
-    conformance = edited_notice("us-letter", {"word/document.xml": [(a4, letter)]})
+    conformance = measure_conformance(pdf)
 
     found = _with_code(conformance, "page_size")
     assert [f.location.page if f.location else None for f in found] == [page.number for page in conformance.pages]
@@ -282,12 +296,11 @@ def test_us_letter_paper_is_not_a4(edited_notice: Callable[..., PdfConformance])
     assert all(f.severity is Severity.ERROR for f in found)
 
 
-def test_page_numbers_on_the_wrong_side(edited_notice: Callable[..., PdfConformance]) -> None:
+def test_page_numbers_on_the_wrong_side(render_edited: Render) -> None:
     """The odd footer set left and the even one right: every page's number is on the wrong side (GB/T 9704 7.5)."""
-    right, left = '<w:jc w:val="right"/>', '<w:jc w:val="left"/>'
-    edits = {"word/footer1.xml": [(right, left)], "word/footer2.xml": [(left, right)]}
+    edits = {ODD_FOOTER: [(FLUSH_RIGHT, FLUSH_LEFT)], EVEN_FOOTER: [(FLUSH_LEFT, FLUSH_RIGHT)]}
 
-    conformance = edited_notice("swapped-footers", edits)
+    conformance = measure_conformance(render_edited("swapped-footers", edits))
 
     found = _with_code(conformance, "page_number_side")
     assert [(f.measured, f.expected) for f in found] == [
@@ -296,23 +309,9 @@ def test_page_numbers_on_the_wrong_side(edited_notice: Callable[..., PdfConforma
     assert all(f.severity is Severity.ERROR for f in found)
 
 
-def test_missing_even_page_numbers_are_errors_but_on_the_last_page(
-    edited_notice: Callable[..., PdfConformance],
-) -> None:
+def test_unnumbered_pages_are_errors_but_the_last_one_is_a_warning(render_edited: Render) -> None:
     """An unnumbered page inside the document is an error; the last one may be a 版记 page left unnumbered."""
-    empty = '<w:t xml:space="preserve"></w:t>'
-    texts = [
-        '<w:t xml:space="preserve">— </w:t>',
-        '<w:t xml:space="preserve">1</w:t>',
-        '<w:t xml:space="preserve"> —</w:t>',
-    ]
-    field = (
-        '<w:instrText xml:space="preserve"> PAGE </w:instrText>',
-        '<w:instrText xml:space="preserve"></w:instrText>',
-    )
-    edits = {"word/footer2.xml": [*((text, empty) for text in texts), field]}
-
-    conformance = edited_notice("no-even-numbers", edits)
+    conformance = measure_conformance(render_edited("no-even-numbers", EVEN_FOOTER_EMPTIED))
 
     found = _with_code(conformance, "page_number_missing")
     last = len(conformance.pages)
@@ -321,10 +320,35 @@ def test_missing_even_page_numbers_are_errors_but_on_the_last_page(
     ]
 
 
-def test_grid_of_540_twips_sets_more_than_22_lines(edited_notice: Callable[..., PdfConformance]) -> None:
-    conformance = edited_notice(
+def test_blank_page_before_an_unnumbered_imprint_page_is_only_warned_about(
+    render: Render, render_edited: Render
+) -> None:
+    """GB/T 9704-2012 7.5 (imprint_page "after_blank"): neither a blank page nor the 版记 page after it is numbered."""
+    numbered = PdfReader(io.BytesIO(render("meeting-notice", load_example("meeting-notice"))))
+    unnumbered = PdfReader(io.BytesIO(render_edited("no-even-numbers", EVEN_FOOTER_EMPTIED)))
+    writer = PdfWriter()
+    for page in numbered.pages[:-1]:
+        writer.add_page(page)
+    writer.add_blank_page()
+    writer.add_page(unnumbered.pages[-1])  # the 版记 page
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    conformance = measure_conformance(buffer.getvalue())
+
+    assert conformance.report.ok, _described(conformance.report.errors)
+    assert [(f.location.page if f.location else None, f.severity) for f in conformance.findings] == [
+        (4, Severity.WARNING),
+        (5, Severity.WARNING),
+    ]
+
+
+def test_grid_of_540_twips_sets_more_than_22_lines(render_edited: Render) -> None:
+    pdf = render_edited(
         "line-pitch-540", {"word/document.xml": [('w:linePitch="579"', 'w:linePitch="540"')]}, _long_notice()
     )
+
+    conformance = measure_conformance(pdf)
 
     too_many = _with_code(conformance, "lines_per_page")
     pitch = _with_code(conformance, "line_pitch")
