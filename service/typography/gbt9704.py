@@ -19,6 +19,9 @@ TEXT_WIDTH = mm(156)  # GB/T 9704-2012 5.2.1: 版心 156 mm × 225 mm
 TEXT_HEIGHT = mm(225)  # GB/T 9704-2012 5.2.1: 版心 156 mm × 225 mm
 MARGIN_RIGHT = mm(26)  # derived: 210 − 28 − 156
 MARGIN_BOTTOM = mm(35)  # derived: 297 − 37 − 225
+# GB/T 9704-2012 5.2.1: 天头 37 mm ± 1 mm, 订口 28 mm ± 1 mm; the 版心 is fixed, so the right and bottom
+# margins it leaves inherit the same ± 1 mm (derived)
+MARGIN_TOLERANCE = mm(1)
 
 # Grid
 LINES_PER_PAGE = 22  # GB/T 9704-2012 5.2.3: 一般每面排22行
