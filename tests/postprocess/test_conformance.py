@@ -2,8 +2,8 @@
 
 Every example renders without an error under its profile, and the report's numbers agree with the test suite's
 own pdfplumber measure (tests/rendering/pdf_measure.py) on the same PDF. Templates broken on purpose (Word's
-linesAndChars grid, a 30 mm 订口, US Letter paper, swapped page-number footers) are edited in a copy of
-templates/ and rendered through the same pipeline.
+linesAndChars grid, a 30 mm 订口, US Letter paper, swapped or missing page numbers, a 540-twip grid) are edited in
+a copy of templates/ and rendered through the same pipeline.
 """
 
 from __future__ import annotations
