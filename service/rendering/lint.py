@@ -43,6 +43,8 @@ Accepted font names are the official families (GB/T 9704-2012 5.2.2, 7.2–7.5; 
 for digits and Latin) and exactly the other names fonts/fonts.conf maps to the same faces, so that an
 accepted name always prints in the intended face (FONT_ALIASES).
 
+Fonts, sizes and colours are read from the document, its headers, footers and notes, and the styles they
+use (with docDefaults); the hundreds of unused styles Word writes into every file are not reported.
 Paragraphs are counted from 1 over every w:p of a part in document order; content Word writes twice
 (mc:Fallback copies of text boxes) is counted but not checked twice.
 """
@@ -1149,10 +1151,30 @@ def _text_parts(document: _Package) -> list[_Part]:
     return [*parts, document.styles] if document.styles is not None else parts
 
 
+def _in_use(document: _Package, part: _Part) -> Callable[[Element], bool]:
+    """Whether an element of `part` can shape the document's text: anything in a content part; in styles.xml,
+    the document defaults and the styles the content names (with those they are based on), not the hundreds
+    of unused styles Word ships in every file."""
+    if part is not document.styles:
+        return lambda element: True
+    sheet = document.sheet
+    used: set[Element] = set(sheet.chain(sheet.default_paragraph))
+    for content in document.content_parts():
+        for reference in content.root.iter(w("pStyle"), w("rStyle"), w("tblStyle")):
+            used.update(sheet.chain(sheet.styles.get(str(reference.get(w("val"))))))
+
+    def shapes_text(element: Element) -> bool:
+        style = _nearest(element, w("style"))
+        return style in used if style is not None else _nearest(element, w("docDefaults")) is not None
+
+    return shapes_text
+
+
 def _check_fonts(document: _Package) -> list[Finding]:
     found: dict[tuple[str, str], _Tally] = {}
     for part in _text_parts(document):
-        for fonts in part.live(w("rFonts")):
+        in_use = _in_use(document, part)
+        for fonts in filter(in_use, part.live(w("rFonts"))):
             rpr = fonts.getparent()
             names = {_font(rpr, slot, document.theme) for slot in ("ascii", "hAnsi", "eastAsia")}
             for name in sorted(name for name in names if name and not _is_template(name)):
@@ -1176,7 +1198,8 @@ def _check_sizes(document: _Package) -> list[Finding]:
     found: dict[tuple[str, str], _Tally] = {}
     sheet = document.sheet
     for part in _text_parts(document):
-        for size in part.live(w("sz")):
+        in_use = _in_use(document, part)
+        for size in filter(in_use, part.live(w("sz"))):
             rpr = size.getparent()
             holder = rpr.getparent() if rpr is not None else None
             if holder is None or holder.tag not in (w("r"), w("style")) or holder is sheet.default_paragraph:
@@ -1212,7 +1235,8 @@ def _is_issuer_mark(sheet: _StyleSheet, rprs: list[Element]) -> bool:
 def _check_colours(document: _Package) -> list[Finding]:
     found: dict[tuple[str, str], _Tally] = {}
     for part in _text_parts(document):
-        for colour in part.live(w("color")):
+        in_use = _in_use(document, part)
+        for colour in filter(in_use, part.live(w("color"))):
             value = colour.get(w("val"))
             if value is None or _is_template(value) or _is_black(value) or _is_red(value):
                 continue

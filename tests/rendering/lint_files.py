@@ -252,3 +252,24 @@ def without_red_rule(package: Package) -> Package:
 
 def with_language(package: Package, **values: str) -> Package:
     return edited(package, STYLES, lambda root: set_attributes(xpath(root, "w:docDefaults//w:rPr/w:lang"), **values))
+
+
+def with_style(package: Package, style_id: str, colour: str, *, used_by: str | None = None) -> Package:
+    """A paragraph style `style_id` in `colour`; with `used_by`, the first paragraph holding that text uses it."""
+
+    def add(root: etree._Element) -> None:
+        root.append(
+            etree.fromstring(
+                f'<w:style xmlns:w="{NS["w"]}" w:type="paragraph" w:styleId="{style_id}">'
+                f'<w:name w:val="{style_id}"/><w:basedOn w:val="Normal"/><w:rPr><w:color w:val="{colour}"/></w:rPr>'
+                "</w:style>"
+            )
+        )
+
+    def use(root: etree._Element) -> None:
+        paragraph = first_run_with_text(root, used_by or "").getparent()
+        properties = paragraph.find(w("pPr"))
+        properties.insert(0, etree.fromstring(f'<w:pStyle xmlns:w="{NS["w"]}" w:val="{style_id}"/>'))
+
+    package = edited(package, STYLES, add)
+    return edited(package, DOCUMENT, use) if used_by is not None else package

@@ -437,6 +437,20 @@ def test_finding_in_a_table_cell_names_table_row_and_cell():
     assert "表格1第1行第3格" in location.describe()
 
 
+def test_styles_the_document_does_not_use_are_not_reported():
+    package = files.with_style(files.notice(), "Heading1", "365F91")
+
+    assert "colour_unusual" not in codes(lint_package(package))
+
+
+def test_styles_the_document_uses_are_reported_at_the_style():
+    package = files.with_style(files.notice(), "Heading1", "365F91", used_by="{{ recipients }}")
+
+    finding = only(lint_package(package), "colour_unusual")
+
+    assert finding.location == Location(part="word/styles.xml", text="Heading1")
+
+
 @pytest.mark.parametrize("colour", ["C00000", "E60012", "FF3333", "auto", "000000"])
 def test_black_and_reds_are_not_unusual(colour: str):
     package = files.with_run_property(files.notice(), "{{ recipients }}", "color", colour)
