@@ -49,7 +49,7 @@ CHARACTER = gbt9704.CHAR_WIDTH.mm  # one 字 of the 28 a line
 EM_ABOVE_BASELINE = 0.88
 EM_BELOW_BASELINE = 0.12
 
-EDGE_TOLERANCE = mm(1).mm  # GB/T 9704-2012 5.2.1: 天头 37 mm ± 1 mm, 订口 28 mm ± 1 mm
+EDGE_TOLERANCE = gbt9704.MARGIN_TOLERANCE.mm  # GB/T 9704-2012 5.2.1: 天头 and 订口 ± 1 mm
 PAGE_SIZE_TOLERANCE = mm(1).mm  # decision: a PDF page is exact; 1 mm tells A4 from US Letter and anything else
 PAGE_NUMBER_TOLERANCE = mm(1).mm  # decision: what the page-number tests allow
 PITCH_TOLERANCE = pt(0.3).pt  # decision: LibreOffice keeps the grid's pitch to a hundredth of a point
