@@ -18,7 +18,6 @@ import re
 import struct
 import zipfile
 import zlib
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -208,15 +207,19 @@ def _check_member_names(infos: list[zipfile.ZipInfo]) -> list[Finding]:
             )
     # NOTE: part names in a package are case-insensitive (ECMA-376 Part 2, 9.1.1.1); Word and LibreOffice
     # may each pick a different one of two members whose names differ only in case.
-    counts = Counter(info.filename.casefold() for info in infos)
-    for name in sorted({info.filename for info in infos if counts[info.filename.casefold()] > 1}):
-        findings.append(
-            _error(
-                "duplicate_member",
-                bilingual(f"压缩包内有重名文件“{quote(name)}”", f"the archive holds “{quote(name)}” more than once"),
-                Location(part=name),
+    groups: dict[str, list[str]] = {}
+    for info in infos:
+        groups.setdefault(info.filename.casefold(), []).append(info.filename)
+    for names in groups.values():
+        if len(names) > 1:
+            listed = "、".join(f"“{quote(name)}”" for name in names)
+            findings.append(
+                _error(
+                    "duplicate_member",
+                    bilingual(f"压缩包内有重名文件：{listed}", f"the archive holds one part more than once: {listed}"),
+                    Location(part=names[0]),
+                )
             )
-        )
     return findings
 
 
@@ -337,13 +340,14 @@ def _check_document(members: Mapping[str, bytes]) -> list[Finding]:
 
 def _parse_part(name: str, data: bytes) -> tuple[etree._Element | None, list[Finding]]:
     """The part's root, parsed only when it declares no DTD (a DTD is refused before the parser sees it)."""
-    text = _prolog_text(data)
+    # A DOCTYPE further in than the window is still caught after the (hardened) parse, by the docinfo check.
+    text = _prolog_text(data[:_DTD_WINDOW])
     root_start = _ELEMENT_START.search(text)
     doctype = text.find("<!DOCTYPE", 0, root_start.start() if root_start else len(text))
     if doctype >= 0:
         match = _DOCTYPE.search(text, doctype)
-        declaration = match.group(0) if match else text[doctype : doctype + _DTD_WINDOW]
-        if _EXTERNAL_ID.search(declaration) or _EXTERNAL_ENTITY.search(text, doctype, doctype + _DTD_WINDOW):
+        declaration = match.group(0) if match else text[doctype:]
+        if _EXTERNAL_ID.search(declaration) or _EXTERNAL_ENTITY.search(text, doctype):
             return None, [
                 _error(
                     "external_entity",
@@ -388,7 +392,7 @@ def _parse_part(name: str, data: bytes) -> tuple[etree._Element | None, list[Fin
 
 
 def _prolog_text(data: bytes) -> str:
-    """The part as text for finding a DOCTYPE: UTF-16 when it starts with a BOM, else byte for byte."""
+    """The start of a part as text for finding a DOCTYPE: UTF-16 when it starts with a BOM, else byte for byte."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     return data.decode("latin-1")
@@ -548,7 +552,7 @@ _XML_SPACE = ooxml.qn("xml:space")
 def locate(part_name: str, paragraph: etree._Element) -> Location:
     """Where a paragraph is: its number among the part's paragraphs, its text, and the innermost table cell."""
     number = int(paragraph.xpath("count(preceding::w:p) + count(ancestor::w:p)", namespaces=_NS)) + 1
-    text = paragraph_text(paragraph)
+    text = _paragraph_text(paragraph)
     table = _nearest(paragraph, _TBL)
     row, cell = _nearest(paragraph, _TR), _nearest(paragraph, _TC)
     if table is None or row is None or cell is None:
@@ -566,7 +570,7 @@ def locate(part_name: str, paragraph: etree._Element) -> Location:
     )
 
 
-def paragraph_text(paragraph: etree._Element) -> str:
+def _paragraph_text(paragraph: etree._Element) -> str:
     """The paragraph's own visible text (not that of text boxes inside it, nor deleted text)."""
     return "".join(t.text or "" for t in _own_texts(paragraph))
 
@@ -603,7 +607,7 @@ def repair_split_tags(package: dict[str, bytes]) -> tuple[dict[str, bytes], list
     """
     repaired = dict(package)
     findings: list[Finding] = []
-    for name in templated_parts(package):
+    for name in _templated_parts(package):
         try:
             root = etree.fromstring(package[name], _SAFE_PARSER)
         except etree.XMLSyntaxError as exc:
@@ -622,7 +626,7 @@ def repair_split_tags(package: dict[str, bytes]) -> tuple[dict[str, bytes], list
     return repaired, findings
 
 
-def templated_parts(package: Mapping[str, bytes]) -> list[str]:
+def _templated_parts(package: Mapping[str, bytes]) -> list[str]:
     """The parts the renderer fills: the document and its headers, footers, footnotes and endnotes."""
     parts = [MAIN_DOCUMENT_PART] if MAIN_DOCUMENT_PART in package else []
     try:
@@ -649,7 +653,7 @@ def _repair_part(name: str, root: etree._Element) -> tuple[bool, list[Finding]]:
         starts = list(itertools.accumulate((len(t.text or "") for t in ts), initial=0))[:-1]
         owners = [bisect.bisect_right(starts, position) - 1 for position in range(len(string))]
         joined: list[tuple[str, int]] = []
-        for start, end in scan_tags(string):
+        for start, end in _scan_tags(string):
             if end is None:
                 findings.append(_unclosed_tag(name, paragraph, string[start:], strings[index + 1 :]))
                 continue
@@ -681,7 +685,7 @@ def _repair_part(name: str, root: etree._Element) -> tuple[bool, list[Finding]]:
     return changed, findings
 
 
-def scan_tags(text: str) -> Iterator[tuple[int, int | None]]:
+def _scan_tags(text: str) -> Iterator[tuple[int, int | None]]:
     """(start, end) of every Jinja tag in `text` (end None when unclosed); the first closer ends it, as in docxtpl."""
     position = 0
     while match := _TAG_OPEN.search(text, position):
@@ -852,7 +856,10 @@ class _TypeParser:
         if self.index >= len(self.tokens):
             wanted = f"“{expected}”" if expected else "类型"
             raise _TypeSyntaxError(
-                self.text, len(self.text), f"缺少{wanted}", f"expected {expected or 'a type'} at the end"
+                self.text,
+                len(self.text),
+                f"缺少{wanted}",
+                f"expected {expected!r} at the end" if expected else "expected a type at the end",
             )
         token, position = self.tokens[self.index]
         if expected is not None and token != expected:
@@ -1083,7 +1090,7 @@ class _Lines:
         self.paragraph_of_line: list[int | None] = self._paragraph_numbers() if marked else []
 
     def _paragraph_numbers(self) -> list[int | None]:
-        structural = [n for n, p in enumerate(self.paragraphs, 1) if _STRUCTURAL_TAG.search(paragraph_text(p))]
+        structural = [n for n, p in enumerate(self.paragraphs, 1) if _STRUCTURAL_TAG.search(_paragraph_text(p))]
         numbers: list[int | None] = []
         last = 0
         for line in self.lines:
@@ -1156,7 +1163,7 @@ def _paragraph_findings(
     the syntax errors after its first one."""
     findings = []
     for number, paragraph in enumerate(paragraphs, 1):
-        text = paragraph_text(paragraph).translate(_TAG_TEXT)
+        text = _paragraph_text(paragraph).translate(_TAG_TEXT)
         if _beside_structural_tag(text).strip():
             findings.append(
                 Finding(
@@ -1170,7 +1177,7 @@ def _paragraph_findings(
                     locate(name, paragraph),
                 )
             )
-        for start, end in scan_tags(text):
+        for start, end in _scan_tags(text):
             if end is None:
                 continue  # repair_split_tags reports it
             tag = text[start:end]
