@@ -197,4 +197,9 @@ def _names(roles: Iterable[Role]) -> str:
 def record_change(action: str, target: str, **detail: Any) -> None:
     """An audit event for a change the current request made (after it was made: a failed change is not one)."""
     database: Database = current_app.extensions["gongwen.database"]
-    store.record_event(database, AuditEntry(actor(), action, target, client_address(), detail))
+    store.record_event(database, audit_entry(action, target, **detail))
+
+
+def audit_entry(action: str, target: str, **detail: Any) -> AuditEntry:
+    """The audit event of a change the current request asks for, for storage to write with the change itself."""
+    return AuditEntry(actor(), action, target, client_address(), detail)

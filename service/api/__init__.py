@@ -13,6 +13,7 @@ from service.access.requests import public
 from service.api import accounts as _accounts  # noqa: F401 - its routes register on bp
 from service.api import archive_runs as _archive_runs  # noqa: F401 - its routes register on bp
 from service.api import registry as _registry  # noqa: F401 - its routes register on bp
+from service.api import templates as _templates  # noqa: F401 - its routes register on bp
 from service.api.blueprint import bp
 from service.api.problems import register_problem_handlers
 from service.api.routes import health, readiness

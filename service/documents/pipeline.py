@@ -133,7 +133,18 @@ def render_document(
     `version` picks the template version; None renders with the kind's active one.
     """
     validated = validate_document(kind_name, payload)
-    templates = catalog.resolve(kind_name, version)
+    return render_validated(validated, catalog.resolve(kind_name, version), output_format, converter, page=page)
+
+
+def render_validated(
+    validated: ValidatedPayload,
+    templates: TemplateSet,
+    output_format: OutputFormat,
+    converter: Converter | None = None,
+    *,
+    page: int = 1,
+) -> RenderedDocument:
+    """A validated body rendered with the given template files (a version, or a candidate being checked)."""
     if output_format is not OutputFormat.DOCX and converter is None:
         raise UnsupportedFormatError(bilingual("未配置PDF转换", "no PDF converter is configured"))
     kind, data = validated.kind, validated.data

@@ -27,6 +27,7 @@ READERS = frozenset({Role.SUBMITTER, Role.CLERK, Role.ARCHIVIST})
 UPLOADERS = frozenset({Role.SUBMITTER, Role.CLERK, Role.ARCHIVIST})
 ARCHIVISTS = frozenset({Role.ARCHIVIST})
 ADMINS = frozenset({Role.ADMIN})
+MAINTAINERS = frozenset({Role.MAINTAINER})
 PASSWORD = "correct horse battery"
 
 
@@ -72,6 +73,15 @@ ROUTES = [
     Route("POST", "/api/v1/users", ADMINS, json={"login": "", "name": "", "roles": []}),
     Route("DELETE", "/api/v1/users/nobody", ADMINS),
     Route("GET", "/api/v1/audit-events", ADMINS),
+    Route("GET", "/api/v1/templates", MAINTAINERS),
+    Route("GET", "/api/v1/templates/meeting-notice", MAINTAINERS),
+    Route("GET", "/api/v1/templates/meeting-notice/versions/1", MAINTAINERS),
+    Route("GET", "/api/v1/templates/meeting-notice/versions/1/files/document", MAINTAINERS),
+    Route("GET", "/api/v1/templates/meeting-notice/versions/1/preview?dpi=30", MAINTAINERS),
+    Route("POST", "/api/v1/templates/meeting-notice/versions", MAINTAINERS, json={}),
+    Route("PUT", "/api/v1/templates/meeting-notice/active", MAINTAINERS, json={"version": 1, "reason": "权限测试"}),
+    Route("POST", "/api/v1/templates/meeting-notice/rollback", MAINTAINERS, json={"reason": "权限测试"}),
+    Route("POST", "/api/v1/lint", ALL, data=b"PK not really a docx"),
 ]
 
 
