@@ -155,12 +155,17 @@ VARIABLES: dict[str, dict[str, str]] = {
 }
 
 
+_ONE_STAMP = ", ".join(f"{name}: {entry['type']}" for name, entry in VARIABLES.items())
+
 TEMPLATES = KindTemplates(
     kind="archive-stamp",
     files={"document": "document.docx", "batch": "batch.docx"},
     build=build,
     variables=VARIABLES,
     lint="reference",
+    variant_variables={
+        "batch": {"stamps": {"type": f"list[{{{_ONE_STAMP}}}]", "meaning": "one stamp's variables per page, in order"}}
+    },
     notes=(
         "The page is the stamp: 45 × 16 mm, zero margins, six 15 × 8 mm cells ruled 0.5 pt red, values black; "
         "render it to PDF and overlay the page on a document's first page.",

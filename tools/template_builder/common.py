@@ -13,7 +13,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -566,9 +566,11 @@ class KindTemplates:
     build: Callable[[str], bytes]  # variant → DOCX bytes
     variables: Mapping[str, Mapping[str, str]]
     notes: Sequence[str] = ()
-    # What uploaded versions are linted against: "gbt9704", or "reference" for a form whose page is not a
-    # 公文 page (checked against these built-in files' page setup instead).
+    # What uploaded versions are linted against: "gbt9704"; "gbt9704-one-page-form" (the standard without page
+    # numbers); or "reference" for a form whose page is not a 公文 page (checked against these files' page setup).
     lint: str = "gbt9704"
+    # A variant filled with another context than `variables` (variant → its variables, written the same way).
+    variant_variables: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
 
     def manifest(self) -> dict[str, object]:
         # No version here: these files are version 1 by definition, and uploads are numbered by the registry.
@@ -577,6 +579,16 @@ class KindTemplates:
             "files": dict(self.files),
             "lint": self.lint,
             "variables": {name: dict(entry) for name, entry in self.variables.items()},
+            **(
+                {
+                    "variant_variables": {
+                        variant: {name: dict(entry) for name, entry in variables.items()}
+                        for variant, variables in self.variant_variables.items()
+                    }
+                }
+                if self.variant_variables
+                else {}
+            ),
             "notes": [
                 'Strings are plain text: the renderer escapes them; "" means absent.',
                 *self.notes,

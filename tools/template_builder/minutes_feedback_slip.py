@@ -170,6 +170,7 @@ TEMPLATES = KindTemplates(
     files={"document": "document.docx"},
     build=build,
     variables=VARIABLES,
+    lint="gbt9704-one-page-form",
     notes=(
         "One slip per unit: the service renders this template once per unit in `units`.",
         "Row heights are computed by service/documents/minutes_feedback_slip.py (layout); geometry in "
