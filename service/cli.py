@@ -84,6 +84,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     users_list = users_commands.add_parser("list", help="every user: login, name, roles, state")
     users_list.set_defaults(handler=_users_list)
 
+    templates = commands.add_parser("templates", help="template versions: list, upload, activate, roll back")
+    templates_commands = templates.add_subparsers(dest="templates_command", required=True)
+    templates_list = templates_commands.add_parser("list", help="every kind's active version, or one kind's versions")
+    templates_list.add_argument("kind", nargs="?", help="a document kind, e.g. meeting-notice")
+    templates_list.set_defaults(handler=_templates_list)
+    templates_upload = templates_commands.add_parser(
+        "upload", help="check and store a new version (variants not given stay as in the active version)"
+    )
+    templates_upload.add_argument("kind")
+    templates_upload.add_argument("files", nargs="+", metavar="VARIANT=FILE", help="e.g. document=notice.docx")
+    templates_upload.add_argument("--reason", required=True, help="what changed and why")
+    templates_upload.add_argument("--activate", action="store_true", help="activate it at once when its lint is clean")
+    templates_upload.set_defaults(handler=_templates_upload)
+    templates_activate = templates_commands.add_parser("activate", help="make a version the active one")
+    templates_activate.add_argument("kind")
+    templates_activate.add_argument("version", type=int)
+    templates_activate.add_argument("--reason", required=True)
+    templates_activate.set_defaults(handler=_templates_activate)
+    templates_rollback = templates_commands.add_parser(
+        "rollback", help="activate again the version that was active before the current one"
+    )
+    templates_rollback.add_argument("kind")
+    templates_rollback.add_argument("--reason", required=True)
+    templates_rollback.set_defaults(handler=_templates_rollback)
+    templates_download = templates_commands.add_parser("download", help="write one variant of a version to a file")
+    templates_download.add_argument("kind")
+    templates_download.add_argument("version", type=int)
+    templates_download.add_argument("variant", nargs="?", default="document")
+    templates_download.add_argument("-o", "--output", required=True)
+    templates_download.set_defaults(handler=_templates_download)
+
+    lint = commands.add_parser("lint", help="check a DOCX against GB/T 9704-2012; exit 1 when it has errors")
+    lint.add_argument("file", help="the DOCX file")
+    lint.add_argument("--json", action="store_true", help="print the report as JSON")
+    lint.set_defaults(handler=_lint)
+
     bootstrap = commands.add_parser(
         "bootstrap", help="on a database with no users and no keys, create the first admin and print its credentials"
     )
@@ -107,7 +143,7 @@ def _report(error: GongwenError) -> None:
 
 def _render(args: argparse.Namespace) -> int:
     from service.config import Settings
-    from service.documents.pipeline import OutputFormat, TemplateCatalog, render_document
+    from service.documents.pipeline import OutputFormat, render_document
     from service.errors import MalformedBodyError, UnsupportedFormatError, bilingual
 
     output = Path(args.output)
@@ -131,9 +167,7 @@ def _render(args: argparse.Namespace) -> int:
 
         converter = pool_from_settings(replace(settings, converters=1))
     try:
-        document = render_document(
-            TemplateCatalog(settings.templates_dir), args.kind, payload, output_format, converter
-        )
+        document = render_document(_catalog(settings), args.kind, payload, output_format, converter)
     finally:
         if converter is not None:
             converter.stop()
@@ -347,6 +381,161 @@ def _bootstrap(_args: argparse.Namespace) -> int:
         "            gongwen keys create --name NAME --role submitter"
     )
     return 0
+
+
+# --- templates --------------------------------------------------------------------------------------------
+
+
+def _catalog(settings: Any) -> Any:
+    """The templates at their active versions; only the built-in ones while the database has no schema yet."""
+    from service.documents.templates import TemplateCatalog, TemplateVersions
+    from service.storage.database import Database
+    from service.storage.files import FileStore
+
+    database = Database.from_settings(settings)
+    if settings.auto_migrate == "on":
+        database.migrate()  # as `gongwen serve` and `gongwen worker` do
+    if database.revision() is None:
+        # No schema, so no uploaded version can exist: the built-in templates are the active ones.
+        return TemplateCatalog(settings.templates_dir)
+    return TemplateCatalog(settings.templates_dir, TemplateVersions(database, FileStore(settings.files_dir)))
+
+
+def _registry_catalog() -> Any:
+    from service.config import Settings
+    from service.documents.templates import TemplateCatalog, TemplateVersions
+    from service.storage.files import FileStore
+
+    settings = Settings.from_environment()
+    return TemplateCatalog(settings.templates_dir, TemplateVersions(_database(), FileStore(settings.files_dir)))
+
+
+def _cli_audit(action: str) -> Any:
+    from service.storage.accounts import AuditEntry
+
+    return AuditEntry(CLI_ACTOR, action)
+
+
+def _templates_list(args: argparse.Namespace) -> int:
+    from service.documents import template_versions
+
+    catalog = _registry_catalog()
+    if args.kind is None:
+        for kind, label, active in template_versions.all_kind_templates(catalog):
+            print(f"{kind:<24} v{active:<4} {label}")
+        return 0
+    templates = template_versions.kind_templates(catalog, args.kind)
+    variants = ", ".join(templates.variants)
+    print(f"{templates.kind} ({templates.label}): active version {templates.active}; variants {variants}")
+    print(f"  v1     built-in            {catalog.templates_dir / templates.kind}")
+    for version in templates.versions:
+        state = "active" if version.version == templates.active else ("ok" if version.activatable else "lint errors")
+        uploaded = f"{version.uploaded_at:%Y-%m-%d %H:%M} {version.uploaded_by}"
+        print(f"  v{version.version:<5} {state:<19} {uploaded}: {version.reason}")
+    for activation in templates.activations:
+        print(
+            f"  {activation.activated_at:%Y-%m-%d %H:%M} {activation.activated_by} activated v{activation.version}"
+            f" (was v{activation.previous_version}): {activation.reason}"
+        )
+    return 0
+
+
+def _templates_upload(args: argparse.Namespace) -> int:
+    from service.documents import template_versions
+    from service.errors import PayloadInvalidError, bilingual
+
+    files: dict[str, bytes] = {}
+    for item in args.files:
+        variant, separator, name = item.partition("=")
+        if not separator:
+            variant, name = "document", item
+        try:
+            files[variant] = Path(name).read_bytes()
+        except OSError as exc:
+            raise PayloadInvalidError(
+                bilingual(f"无法读取{name}", f"cannot read {name}: {exc.strerror}"), errors={f"files.{variant}": [name]}
+            ) from exc
+    catalog = _registry_catalog()
+    try:
+        uploaded = template_versions.upload_version(
+            catalog, args.kind, files, args.reason, _cli_audit("template.uploaded")
+        )
+    except GongwenError as error:
+        for variant, report in getattr(error, "report", {}).items():
+            _print_findings(f"{args.kind}/{variant}", report["findings"])
+        raise
+    for variant, report in uploaded.reports.items():
+        _print_findings(f"{args.kind}/{variant}", report.as_dict()["findings"])
+    stored = uploaded.version
+    print(
+        f"gongwen: {stored.kind} version {stored.version} stored"
+        + ("" if stored.activatable else " (lint errors: it cannot be activated)")
+    )
+    if args.activate and stored.activatable:
+        template_versions.activate_version(
+            catalog, args.kind, stored.version, args.reason, _cli_audit("template.activated")
+        )
+        print(f"gongwen: {stored.kind} version {stored.version} is now active")
+    return 0 if stored.activatable else 1
+
+
+def _templates_activate(args: argparse.Namespace) -> int:
+    from service.documents import template_versions
+
+    activation = template_versions.activate_version(
+        _registry_catalog(), args.kind, args.version, args.reason, _cli_audit("template.activated")
+    )
+    print(f"gongwen: {activation.kind} version {activation.version} is now active (was {activation.previous_version})")
+    return 0
+
+
+def _templates_rollback(args: argparse.Namespace) -> int:
+    from service.documents import template_versions
+
+    activation = template_versions.roll_back_version(
+        _registry_catalog(), args.kind, args.reason, _cli_audit("template.rolled_back")
+    )
+    print(f"gongwen: {activation.kind} rolled back to version {activation.version} (was {activation.previous_version})")
+    return 0
+
+
+def _templates_download(args: argparse.Namespace) -> int:
+    from service.documents import template_versions
+
+    content = template_versions.version_file(_registry_catalog(), args.kind, args.version, args.variant)
+    Path(args.output).write_bytes(content)
+    print(f"gongwen: {args.kind} version {args.version} ({args.variant}) written to {args.output}")
+    return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from service.documents import template_versions
+    from service.errors import PayloadInvalidError, bilingual
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise PayloadInvalidError(
+            bilingual(f"无法读取{args.file}", f"cannot read {args.file}: {exc.strerror}")
+        ) from exc
+    report = template_versions.lint_document(data)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_findings(args.file, report.as_dict()["findings"])
+        print(f"{args.file}: {len(report.errors)} errors, {len(report.warnings)} warnings")
+    return 0 if report.ok else 1
+
+
+def _print_findings(name: str, findings: list[dict[str, Any]]) -> None:
+    for finding in findings:
+        numbers = ""
+        if "measured" in finding:
+            numbers = f" [measured {finding['measured']}" + (
+                f", expected {finding['expected']}]" if "expected" in finding else "]"
+            )
+        where = f"\n    at {finding['where']}" if "where" in finding else ""
+        print(f"{name}: {finding['severity']} {finding['code']}: {finding['message']}{numbers}{where}")
 
 
 def _password_from_stdin() -> str:
