@@ -37,15 +37,15 @@ from service.rendering import ooxml
 LAST_MODIFIED_BY = "Gongwen"
 CORE_PROPERTIES_PART = "docProps/core.xml"
 
-_TEMPLATED_RELATIONSHIPS = frozenset({RT.HEADER, RT.FOOTER, RT.FOOTNOTES, RT.ENDNOTES})
-_TAG_START = re.compile(r"\{[{%#]")
+TEMPLATED_RELATIONSHIPS = frozenset({RT.HEADER, RT.FOOTER, RT.FOOTNOTES, RT.ENDNOTES})
+TAG_START = re.compile(r"\{[{%#]")
 # XML 1.0 forbids these characters anywhere in a document.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_PARAGRAPH_START = re.compile(r"<w:p([ >])")
+PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _MARKED_PARAGRAPH_START = re.compile(r"\n<w:p([ >])")
 # docxtpl's escapes for literal braces in a template; rewritten as Jinja string literals before
 # compiling, so that data containing "{_{" is never touched (docxtpl replaces them after rendering).
-_LITERAL_BRACES = {"{_{": '{{ "{{" }}', "}_}": '{{ "}}" }}', "{_%": '{{ "{%" }}', "%_}": '{{ "%}" }}'}
+LITERAL_BRACES = {"{_{": '{{ "{{" }}', "}_}": '{{ "}}" }}', "{_%": '{{ "{%" }}', "%_}": '{{ "%}" }}'}
 _DOCPR = ooxml.qn("wp:docPr")
 
 
@@ -111,7 +111,7 @@ def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
 
 
-_ENVIRONMENT = _environment()
+TEMPLATE_ENVIRONMENT = _environment()
 _CACHE_LOCK = threading.Lock()
 
 
@@ -149,23 +149,23 @@ def _load_template(path: str, mtime_ns: int, size: int) -> _CompiledTemplate:
     for partname in templated:
         name = partname.lstrip("/")
         source = members[name].decode("utf-8")
-        if not _TAG_START.search(source):
+        if not TAG_START.search(source):
             continue
         parts[name] = _compile_part(name, patcher.patch_xml(source), path)
     return _CompiledTemplate(members=members, parts=parts)
 
 
 def _is_templated(rel: Any) -> bool:
-    return not rel.is_external and rel.reltype in _TEMPLATED_RELATIONSHIPS
+    return not rel.is_external and rel.reltype in TEMPLATED_RELATIONSHIPS
 
 
 def _compile_part(name: str, source: str, path: str) -> jinja2.Template:
     # As docxtpl does: one paragraph per source line, so Jinja's line numbers point at a paragraph.
-    source = _PARAGRAPH_START.sub(r"\n<w:p\1", source)
-    for literal, expression in _LITERAL_BRACES.items():
+    source = PARAGRAPH_START.sub(r"\n<w:p\1", source)
+    for literal, expression in LITERAL_BRACES.items():
         source = source.replace(literal, expression)
     try:
-        return _ENVIRONMENT.from_string(source)
+        return TEMPLATE_ENVIRONMENT.from_string(source)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateInvalidError(
             bilingual(

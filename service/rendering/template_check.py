@@ -40,14 +40,13 @@ from service.errors import TemplateInvalidError, bilingual
 from service.findings import Finding, Location, Severity, quote
 from service.rendering import ooxml
 
-# NOTE: private names of the renderer, imported so that the check compiles exactly what it compiles; they
-# should become public there (one "prepare a part's source" function would do).
+# The renderer's own environment and source preparation: the check compiles exactly what a render compiles.
 from service.rendering.docx import (
-    _ENVIRONMENT,
-    _LITERAL_BRACES,
-    _PARAGRAPH_START,
-    _TAG_START,
-    _TEMPLATED_RELATIONSHIPS,
+    LITERAL_BRACES,
+    PARAGRAPH_START,
+    TAG_START,
+    TEMPLATE_ENVIRONMENT,
+    TEMPLATED_RELATIONSHIPS,
 )
 
 MAIN_DOCUMENT_PART = "word/document.xml"
@@ -67,6 +66,9 @@ class PackageLimits:
     max_members: int = 2000
     max_unpacked_bytes: int = 60 * 1024 * 1024  # sum over members
     max_ratio: int = 200  # per member: uncompressed / compressed
+    # An XML part, unpacked. Checking Jinja costs about a second per megabyte (a 5 MB document.xml with
+    # 12,000 tags takes 5 s); the built-in templates' largest part is 38 KB, a long Word form a few hundred.
+    max_xml_part_bytes: int = 4 * 1024 * 1024
 
 
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -147,10 +149,28 @@ def open_package(data: bytes, limits: PackageLimits = PackageLimits()) -> tuple[
             members = _read_members(archive, infos, limits)
         except _RejectedError as rejected:  # only if the archive changed under us; measured just above
             return None, [rejected.finding]
+    findings = _check_part_sizes(members, limits)
+    if findings:
+        return None, findings
     findings = _check_document(members)
     if any(finding.severity is Severity.ERROR for finding in findings):
         return None, findings
     return members, findings
+
+
+def _check_part_sizes(members: Mapping[str, bytes], limits: PackageLimits) -> list[Finding]:
+    return [
+        _error(
+            "part_too_large",
+            bilingual(
+                f"“{quote(name)}”有{len(content)}字节，超过{limits.max_xml_part_bytes}字节的上限",
+                f"“{quote(name)}” is {len(content)} bytes; an XML part may have at most {limits.max_xml_part_bytes}",
+            ),
+            Location(part=name),
+        )
+        for name, content in members.items()
+        if name.lower().endswith((".xml", ".rels")) and len(content) > limits.max_xml_part_bytes
+    ]
 
 
 def _too_many_members(limits: PackageLimits) -> Finding:
@@ -634,7 +654,7 @@ def _templated_parts(package: Mapping[str, bytes]) -> list[str]:
     except (KeyError, etree.XMLSyntaxError):
         return parts
     for rel in rels.iter(f"{{{_REL_NS}}}Relationship"):
-        if rel.get("TargetMode", "Internal") != "Internal" or rel.get("Type") not in _TEMPLATED_RELATIONSHIPS:
+        if rel.get("TargetMode", "Internal") != "Internal" or rel.get("Type") not in TEMPLATED_RELATIONSHIPS:
             continue
         target = rel.get("Target", "")
         name = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join("word", target))
@@ -1029,12 +1049,12 @@ def _renderer_sources(package: Mapping[str, bytes]) -> dict[str, str]:
     names += [
         rel.target_part.partname
         for rel in document.part.rels.values()
-        if not rel.is_external and rel.reltype in _TEMPLATED_RELATIONSHIPS
+        if not rel.is_external and rel.reltype in TEMPLATED_RELATIONSHIPS
     ]
     sources = {}
     for partname in names:
         source = members[partname.lstrip("/")].decode("utf-8")
-        if _TAG_START.search(source):
+        if TAG_START.search(source):
             sources[partname.lstrip("/")] = source
     return sources
 
@@ -1049,8 +1069,8 @@ class _Compiled:
 def _compile(source: str) -> _Compiled:
     compiled = _Compiled(source)
     try:
-        compiled.tree = _ENVIRONMENT.parse(source)
-        _ENVIRONMENT.compile(compiled.tree)  # unknown filters and tests are found only here
+        compiled.tree = TEMPLATE_ENVIRONMENT.parse(source)
+        TEMPLATE_ENVIRONMENT.compile(compiled.tree)  # unknown filters and tests are found only here
     except jinja2.TemplateSyntaxError as exc:
         compiled.error = exc
     return compiled
@@ -1058,8 +1078,8 @@ def _compile(source: str) -> _Compiled:
 
 def _renderer_source(source: str) -> str:
     """What service.rendering.docx compiles: docxtpl's patch, one paragraph per line, literal braces."""
-    source = _PARAGRAPH_START.sub(r"\n<w:p\1", _PATCHER.patch_xml(source))
-    for literal, expression in _LITERAL_BRACES.items():
+    source = PARAGRAPH_START.sub(r"\n<w:p\1", _PATCHER.patch_xml(source))
+    for literal, expression in LITERAL_BRACES.items():
         source = source.replace(literal, expression)
     return source
 
@@ -1071,10 +1091,10 @@ def _marked_source(source: str) -> str:
     row or cell by its tag; the marks are attribute text, which Jinja never reads.
     """
     numbers = itertools.count(1)
-    source = _PARAGRAPH_START.sub(lambda m: f'\n<w:p {_MARK}="{next(numbers)}"{m.group(1)}', source)
+    source = PARAGRAPH_START.sub(lambda m: f'\n<w:p {_MARK}="{next(numbers)}"{m.group(1)}', source)
     source = _STRUCTURE_START.sub(r"\n<w:\1\2", source)
     source = _PATCHER.patch_xml(source)
-    for literal, expression in _LITERAL_BRACES.items():
+    for literal, expression in LITERAL_BRACES.items():
         source = source.replace(literal, expression)
     return source
 
@@ -1128,7 +1148,7 @@ def _check_part(name: str, source: str, contract: ContextContract) -> list[Findi
     root = etree.fromstring(source.encode("utf-8"), _SAFE_PARSER)
     exact = _compile(_renderer_source(source))
     marked = _compile(_marked_source(source))
-    paragraph_count = len(_PARAGRAPH_START.findall(source))
+    paragraph_count = len(PARAGRAPH_START.findall(source))
     # The marked compile locates; should it ever judge differently from the renderer's, the renderer's wins.
     agree = (exact.error is None) == (marked.error is None) and paragraph_count == len(list(root.iter(_P)))
     chosen = marked if agree else exact
@@ -1240,7 +1260,7 @@ def _tag_syntax_error(tag: str, keyword: str) -> str | None:
     else:
         source = tag
     try:
-        _ENVIRONMENT.compile(source)  # parsed and generated: unknown filters and tests too
+        TEMPLATE_ENVIRONMENT.compile(source)  # parsed and generated: unknown filters and tests too
     except jinja2.TemplateSyntaxError as exc:
         return exc.message or str(exc)
     return None
@@ -1357,7 +1377,7 @@ class _Walker:
         declared = self.contract.type_of(node.name)
         if declared is not None:
             return declared
-        if node.name in _ENVIRONMENT.globals:
+        if node.name in TEMPLATE_ENVIRONMENT.globals:
             return ANY
         known = ", ".join(sorted(self.contract.names()))
         kind = self.contract.kind or "this kind"

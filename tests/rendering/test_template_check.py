@@ -522,6 +522,16 @@ def test_zip_bomb_is_refused_fast_and_in_bounded_memory():
     assert peak < 8 * MIB
 
 
+def test_an_xml_part_larger_than_its_limit_is_refused_before_any_jinja_is_compiled():
+    limits = PackageLimits(max_xml_part_bytes=16 * 1024)  # the notice's document.xml has about 21 KB
+
+    package, findings = open_package(docx_bytes(package_of(NOTICE)), limits)
+
+    assert package is None
+    assert codes(findings) == ["part_too_large"]
+    assert where(findings[0]).part == DOCUMENT
+
+
 def test_member_whose_header_understates_its_size_is_refused_having_read_no_more_than_it_declared():
     lying = zeros("word/media/image1.png", 256, declared_size=1000)  # 256 MiB said to be 1000 bytes
 
