@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,62 @@ def test_users_create_with_an_unknown_role_is_refused_by_the_parser(capsys: pyte
 def _app_client(tmp_path: Path) -> FlaskClient:
     app = create_app(Settings(data_dir=tmp_path / "data"))
     return FlaskClient(app, app.response_class, use_cookies=True)
+
+
+def _notice_docx(tmp_path: Path, name: str, **margins: int) -> Path:
+    from service.rendering import ooxml
+    from tests.rendering.lint_files import notice, with_margins
+
+    package = with_margins(notice(), **margins) if margins else notice()
+    xml = package["word/document.xml"].decode("utf-8").replace("填报单位（盖章）：", "填报单位（加盖公章）：")
+    path = tmp_path / name
+    path.write_bytes(ooxml.write_package({**package, "word/document.xml": xml.encode("utf-8")}))
+    return path
+
+
+def test_lint_prints_each_deviation_with_its_numbers_and_exits_1_on_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wide = _notice_docx(tmp_path, "wide.docx", left=1701)
+    clean = _notice_docx(tmp_path, "clean.docx")
+
+    assert main(["lint", str(wide)]) == 1
+    printed = capsys.readouterr().out
+    assert main(["lint", "--json", str(clean)]) == 0
+    report = json.loads(capsys.readouterr().out)
+
+    assert re.search(r"error margin_left: .*\[measured 30\.0 mm, expected 28 mm", printed), printed
+    assert "at word/document.xml" in printed
+    assert report["ok"] is True and report["errors"] == 0
+
+
+def test_templates_upload_activate_roll_back_and_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GONGWEN_DATA_DIR", str(tmp_path / "data"))
+    assert main(["db", "upgrade"]) == 0
+    edited = _notice_docx(tmp_path, "notice.docx")
+    wide = _notice_docx(tmp_path, "wide.docx", left=1701)
+    capsys.readouterr()
+
+    assert (
+        main(["templates", "upload", "meeting-notice", f"document={edited}", "--reason", "新的盖章要求", "--activate"])
+        == 0
+    )
+    uploaded = capsys.readouterr().out
+    assert main(["templates", "upload", "meeting-notice", f"document={wide}", "--reason", "页边距试验"]) == 1
+    refused = capsys.readouterr().out
+    assert main(["templates", "activate", "meeting-notice", "3", "--reason", "试试"]) == 1
+    assert main(["templates", "download", "meeting-notice", "2", "-o", str(tmp_path / "v2.docx")]) == 0
+    assert main(["templates", "rollback", "meeting-notice", "--reason", "暂缓执行"]) == 0
+    assert main(["templates", "list", "meeting-notice"]) == 0
+    listing = capsys.readouterr().out
+
+    assert "meeting-notice version 2 is now active" in uploaded
+    assert "version 3 stored (lint errors: it cannot be activated)" in refused
+    assert "margin_left" in refused
+    assert "rolled back to version 1 (was 2)" in listing
+    assert "active version 1" in listing
+    assert re.search(r"v2\s+ok\s+.* cli: 新的盖章要求", listing), listing
+    assert re.search(r"v3\s+lint errors", listing), listing
+    assert "填报单位（加盖公章）" in zipfile.ZipFile(tmp_path / "v2.docx").read("word/document.xml").decode("utf-8")
