@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -314,9 +315,13 @@ class TemplateActivation(Base):
     """
 
     __tablename__ = "template_activations"
+    # Two switches of one kind at once both read the same newest row; the second to insert its sequence
+    # number fails here and tries again, so every row's previous_version is the version it really replaced.
+    __table_args__ = (UniqueConstraint("kind", "sequence"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
+    sequence: Mapped[int]
     version: Mapped[int]
     previous_version: Mapped[int]
     reason: Mapped[str] = mapped_column(Text)

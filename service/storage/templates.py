@@ -7,6 +7,7 @@ always exactly one, and concurrent activations cannot leave two.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,8 @@ from service.storage.database import Database
 from service.storage.models import TemplateActivation, TemplateVersion
 
 BUILT_IN_VERSION = 1
+# Switches of one kind that collide retry this often; more than a handful at once is not a maintainer's doing.
+SWITCH_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ def active_versions(database: Database) -> dict[str, int]:
 
 def activate(database: Database, kind: str, version: int, reason: str, audit: AuditEntry) -> ActivationRecord:
     """Make `version` the active one; refused for a version whose checks found errors."""
-    with database.transaction() as session:
+
+    def target(session: Session, _current: TemplateActivation | None) -> int:
         if version != BUILT_IN_VERSION:
             row = session.get(TemplateVersion, (kind, version))
             if row is None:
@@ -143,14 +147,15 @@ def activate(database: Database, kind: str, version: int, reason: str, audit: Au
                         f"{kind} template version {version} failed its checks and cannot be activated",
                     )
                 )
-        activation = _append_activation(session, kind, version, reason, audit)
-        return _activation(activation)
+        return version
+
+    return _switch(database, kind, target, reason, audit)
 
 
 def roll_back(database: Database, kind: str, reason: str, audit: AuditEntry) -> ActivationRecord:
     """Activate again the version that was active before the current one."""
-    with database.transaction() as session:
-        current = _newest_activation(session, kind)
+
+    def target(_session: Session, current: TemplateActivation | None) -> int:
         if current is None:
             raise ConflictError(
                 bilingual(
@@ -158,7 +163,60 @@ def roll_back(database: Database, kind: str, reason: str, audit: AuditEntry) -> 
                     f"{kind} has always used its built-in templates (version 1); there is nothing to roll back to",
                 )
             )
-        activation = _append_activation(session, kind, current.previous_version, reason, audit)
+        return current.previous_version
+
+    return _switch(database, kind, target, reason, audit)
+
+
+def _switch(
+    database: Database,
+    kind: str,
+    target: Callable[[Session, TemplateActivation | None], int],
+    reason: str,
+    audit: AuditEntry,
+) -> ActivationRecord:
+    """Append an activation of the version `target` picks, retried when another switch of the kind came first."""
+    for _ in range(SWITCH_ATTEMPTS):
+        try:
+            return _append_activation(database, kind, target, reason, audit)
+        except IntegrityError:
+            continue
+    raise ConflictError(
+        bilingual("模板版本正被同时切换，请重试", "the kind's template was being switched at the same time; retry")
+    )
+
+
+def _append_activation(
+    database: Database,
+    kind: str,
+    target: Callable[[Session, TemplateActivation | None], int],
+    reason: str,
+    audit: AuditEntry,
+) -> ActivationRecord:
+    with database.transaction() as session:
+        current = _newest_activation(session, kind)
+        version = target(session, current)
+        previous = current.version if current is not None else BUILT_IN_VERSION
+        activation = TemplateActivation(
+            kind=kind,
+            sequence=(current.sequence if current is not None else 0) + 1,
+            version=version,
+            previous_version=previous,
+            reason=reason,
+            activated_by=audit.actor,
+        )
+        session.add(activation)
+        session.flush()
+        write_audit_event(
+            session,
+            AuditEntry(
+                audit.actor,
+                audit.action,
+                f"templates/{kind}",
+                audit.remote_addr,
+                {**audit.detail, "version": version, "previous_version": previous, "reason": reason},
+            ),
+        )
         return _activation(activation)
 
 
@@ -169,26 +227,6 @@ def list_activations(database: Database, kind: str) -> list[ActivationRecord]:
             select(TemplateActivation).where(TemplateActivation.kind == kind).order_by(TemplateActivation.id.desc())
         )
         return [_activation(row) for row in rows]
-
-
-def _append_activation(session: Session, kind: str, version: int, reason: str, audit: AuditEntry) -> TemplateActivation:
-    previous = _active(session, kind)
-    activation = TemplateActivation(
-        kind=kind, version=version, previous_version=previous, reason=reason, activated_by=audit.actor
-    )
-    session.add(activation)
-    session.flush()
-    write_audit_event(
-        session,
-        AuditEntry(
-            audit.actor,
-            audit.action,
-            f"templates/{kind}",
-            audit.remote_addr,
-            {**audit.detail, "version": version, "previous_version": previous, "reason": reason},
-        ),
-    )
-    return activation
 
 
 def _newest_activation(session: Session, kind: str) -> TemplateActivation | None:

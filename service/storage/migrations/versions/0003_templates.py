@@ -38,12 +38,14 @@ def upgrade() -> None:
         "template_activations",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("previous_version", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("activated_by", sa.String(length=100), nullable=False),
         sa.Column("activated_at", _utc(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_template_activations")),
+        sa.UniqueConstraint("kind", "sequence", name=op.f("uq_template_activations_kind")),
     )
     op.create_index(op.f("ix_template_activations_kind"), "template_activations", ["kind"], unique=False)
 
