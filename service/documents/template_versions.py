@@ -17,6 +17,7 @@ from service.documents.kinds import KINDS, example_body, find_kind
 from service.documents.pipeline import Converter, OutputFormat, render_validated, validate_document
 from service.documents.templates import BUILT_IN_VERSION, TemplateCatalog, TemplateSet, TemplateVersions, file_sha256
 from service.errors import (
+    ConflictError,
     GongwenError,
     PayloadInvalidError,
     TemplateInvalidError,
@@ -65,16 +66,19 @@ class CheckedFile:
 
 def check_upload(catalog: TemplateCatalog, kind: str, variant: str, data: bytes) -> CheckedFile:
     """Every check of one uploaded template file, all findings reported together."""
-    manifest = catalog.manifest(kind)
-    # A variant may be filled with a context of its own (the archive stamp's batch: a list of stamps).
-    variables = manifest.get("variant_variables", {}).get(variant, manifest.get("variables", {}))
-    contract = template_check.ContextContract.from_manifest({"variables": variables})
-    package, findings = template_check.check_template(data, contract)
+    package, findings = template_check.check_template(data, _contract(catalog, kind, variant))
     if package is None:
         return CheckedFile(variant, None, Report.of(findings))
     package, normalised = lint.normalise_grid(package)
     linted = lint.lint_package(package, lint_profile(catalog, kind, variant))
     return CheckedFile(variant, ooxml.write_package(package), Report.of(findings), Report.of(normalised, linted))
+
+
+def _contract(catalog: TemplateCatalog, kind: str, variant: str) -> template_check.ContextContract:
+    manifest = catalog.manifest(kind)
+    # A variant may be filled with a context of its own (the archive stamp's batch: a list of stamps).
+    variables = manifest.get("variant_variables", {}).get(variant, manifest.get("variables", {}))
+    return template_check.ContextContract.from_manifest({"variables": variables})
 
 
 def lint_profile(catalog: TemplateCatalog, kind: str, variant: str) -> lint.LintProfile:
@@ -205,7 +209,34 @@ def activate_version(
 ) -> store.ActivationRecord:
     find_kind(kind)
     _check_reason(reason)
+    _check_still_fits(catalog, kind, version)
     return store.activate(_registry(catalog).database, kind, version, reason.strip(), audit)
+
+
+def _check_still_fits(catalog: TemplateCatalog, kind: str, version: int) -> None:
+    """Refuse a version whose Jinja no longer fits what the kind provides (a newer release may have renamed it).
+
+    Uploads were checked against the kind's variables of their day; activating an old version after an
+    upgrade must not hand clerks a template that fails on every render.
+    """
+    if version == BUILT_IN_VERSION:
+        return
+    errors: dict[str, list[str]] = {}
+    for variant, path in catalog.resolve(kind, version).paths.items():
+        package, findings = template_check.open_package(path.read_bytes())
+        if package is not None:
+            findings = template_check.check_jinja(package, _contract(catalog, kind, variant))
+        problems = [_describe(finding) for finding in findings if finding.severity is Severity.ERROR]
+        if problems:
+            errors[f"files.{variant}"] = problems
+    if errors:
+        raise ConflictError(
+            bilingual(
+                f"{kind}第{version}版模板与当前的数据项不再相符，不能启用",
+                f"{kind} template version {version} no longer fits the data this release provides",
+            ),
+            errors=errors,
+        )
 
 
 def roll_back_version(catalog: TemplateCatalog, kind: str, reason: str, audit: AuditEntry) -> store.ActivationRecord:
