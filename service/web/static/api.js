@@ -32,13 +32,16 @@ export function signInUrl() {
 /**
  * fetch() against the API. Answers 2xx as the Response; anything else throws an ApiError carrying
  * the problem's field errors. 401 (not signed in, or the session ended) goes to the sign-in page.
+ * `json` sends a JSON body; `form` a FormData as multipart/form-data (files), whose boundary the browser writes.
  */
-export async function api(path, { method = "GET", json, headers = {}, signInOn401 = true } = {}) {
+export async function api(path, { method = "GET", json, form, headers = {}, signInOn401 = true } = {}) {
   const init = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
   if (UNSAFE.has(method)) init.headers["X-CSRF-Token"] = csrfToken();
   if (json !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    init.body = form;
   }
   let response;
   try {
