@@ -1,4 +1,4 @@
-"""Browser pages for clerks: Jinja shells whose small scripts call the same /api/v1 as office systems."""
+"""Browser pages for clerks and template maintainers: Jinja shells whose small scripts call the same /api/v1."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, Response, redirect, render_template, request
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from service.access.requests import csrf_token, current_principal, public
+from service.access.roles import Role
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -69,7 +70,13 @@ def protect_page(response: Response) -> Response:
 @bp.context_processor
 def page_context() -> dict[str, object]:
     principal = current_principal()
-    return {"principal": principal, "csrf_token": csrf_token() if principal is not None else ""}
+    return {
+        "principal": principal,
+        "csrf_token": csrf_token() if principal is not None else "",
+        # Only decides whether the nav offers the link: the template pages' data still comes from the API, which
+        # answers 403 to anyone else who types the address.
+        "maintains_templates": principal is not None and principal.holds_any(frozenset({Role.MAINTAINER})),
+    }
 
 
 def safe_next(target: str | None) -> str:
@@ -129,3 +136,15 @@ def meetings() -> str:
 @public
 def meeting(meeting_id: str) -> str:
     return render_template("meeting.html", meeting_id=meeting_id)
+
+
+@bp.get("/templates")
+@public
+def templates() -> str:
+    return render_template("templates.html")
+
+
+@bp.get("/templates/<kind>")
+@public
+def template_kind(kind: str) -> str:
+    return render_template("template_kind.html", kind_name=kind)
