@@ -73,7 +73,13 @@ class KindTemplatesSchema(Schema):
     label = fields.String()
     active_version = fields.Integer()
     variants = fields.List(fields.String())
-    versions = fields.List(fields.Nested(TemplateVersionSchema))
+    previewable_variants = fields.List(fields.String(), metadata={"description": "what ?variant= a preview takes"})
+    rollback_to = fields.Integer(
+        allow_none=True, metadata={"description": "the version a roll-back would activate; null: nothing to return to"}
+    )
+    versions = fields.List(
+        fields.Nested(TemplateVersionSchema), metadata={"description": "newest first, the built-in version 1 last"}
+    )
     activations = fields.List(fields.Nested(ActivationSchema), metadata={"description": "newest first"})
 
 
@@ -132,7 +138,8 @@ def list_template_kinds() -> Response:
 @allow(*MAINTAINERS)
 @bp.doc(
     summary="模板版本 / A kind's template versions",
-    description="The active version, every uploaded version with its report, and every activation, newest first.",
+    description="The active version, every version (uploads with their reports, then the built-in version 1), "
+    "every activation newest first, and what a roll-back would return to.",
     responses={"200": json_response(KindTemplatesSchema, "the kind's templates"), "404": PROBLEM_RESPONSE},
 )
 def show_template_kind(kind: str) -> Response:
@@ -144,7 +151,12 @@ def show_template_kind(kind: str) -> Response:
                 "label": templates.label,
                 "active_version": templates.active,
                 "variants": templates.variants,
-                "versions": [_version_json(v, templates.active) for v in templates.versions],
+                "previewable_variants": templates.previewable,
+                "rollback_to": templates.rollback_to,
+                "versions": [
+                    *(_version_json(v, templates.active) for v in reversed(templates.versions)),
+                    _built_in_json(kind, templates.variants, templates.active),
+                ],
                 "activations": [vars(a) for a in templates.activations],
             }
         )

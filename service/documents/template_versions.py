@@ -78,7 +78,7 @@ def _contract(catalog: TemplateCatalog, kind: str, variant: str) -> template_che
     manifest = catalog.manifest(kind)
     # A variant may be filled with a context of its own (the archive stamp's batch: a list of stamps).
     variables = manifest.get("variant_variables", {}).get(variant, manifest.get("variables", {}))
-    return template_check.ContextContract.from_manifest({"variables": variables})
+    return template_check.ContextContract.from_manifest({"kind": kind, "variables": variables})
 
 
 def lint_profile(catalog: TemplateCatalog, kind: str, variant: str) -> lint.LintProfile:
@@ -253,8 +253,15 @@ class KindTemplates:
     label: str
     active: int
     variants: list[str]
+    # The variants a preview can render (the archive stamp's batch is filled by archive runs, not a body).
+    previewable: list[str]
     versions: list[store.StoredTemplateVersion]
     activations: list[store.ActivationRecord]
+
+    @property
+    def rollback_to(self) -> int | None:
+        """The version a roll-back would activate: the one the newest switch replaced (None: never switched)."""
+        return self.activations[0].previous_version if self.activations else None
 
 
 def kind_templates(catalog: TemplateCatalog, kind: str) -> KindTemplates:
@@ -264,6 +271,7 @@ def kind_templates(catalog: TemplateCatalog, kind: str) -> KindTemplates:
         label=find_kind(kind).label,
         active=store.active_version(versions.database, kind),
         variants=catalog.variants(kind),
+        previewable=previewable_variants(catalog, kind),
         versions=store.list_versions(versions.database, kind),
         activations=store.list_activations(versions.database, kind),
     )
@@ -371,10 +379,9 @@ def preview_version(
 ) -> Preview:
     """The kind's example rendered with `version` and with the active version, for side-by-side comparison."""
     find_kind(kind)
-    variants = catalog.variants(kind)
-    chosen = variant or variants[0]
-    if chosen not in variants or (chosen != variants[0] and (kind, chosen) not in VARIANT_SWITCHES):
-        previewable = [v for v in variants if v == variants[0] or (kind, v) in VARIANT_SWITCHES]
+    previewable = previewable_variants(catalog, kind)
+    chosen = variant or previewable[0]
+    if chosen not in previewable:
         raise PayloadInvalidError(
             bilingual(f"无法预览“{chosen}”模板", f"variant {chosen!r} cannot be previewed"),
             errors={
@@ -395,6 +402,12 @@ def preview_version(
     if version != BUILT_IN_VERSION and catalog.versions is not None:
         upload_report = store.get_version(catalog.versions.database, kind, version).report
     return Preview(kind, chosen, rendered_candidate, rendered_active, upload_report)
+
+
+def previewable_variants(catalog: TemplateCatalog, kind: str) -> list[str]:
+    """The kind's first variant, and those an example body can pick (VARIANT_SWITCHES)."""
+    variants = catalog.variants(kind)
+    return [variant for variant in variants if variant == variants[0] or (kind, variant) in VARIANT_SWITCHES]
 
 
 def _render_version(

@@ -11,6 +11,7 @@ as service.rendering.docx does and checks what it reads against the kind's `Cont
 from __future__ import annotations
 
 import bisect
+import difflib
 import io
 import itertools
 import posixpath
@@ -1379,13 +1380,16 @@ class _Walker:
             return declared
         if node.name in TEMPLATE_ENVIRONMENT.globals:
             return ANY
-        known = ", ".join(sorted(self.contract.names()))
         kind = self.contract.kind or "this kind"
+        # The names a typo most likely meant, not all of them: a kind has twenty-odd, the manifest lists them.
+        close = difflib.get_close_matches(node.name, sorted(self.contract.names()), n=3, cutoff=0.5)
+        hint_zh = f"；是否应为：{'、'.join(close)}" if close else "；可用的数据项见该种类的模板清单（manifest.json）"
+        hint_en = f"; did you mean: {', '.join(close)}" if close else "; the kind's manifest.json lists what it has"
         self.report(
             "unknown_variable",
             bilingual(
-                f"模板读取了“{node.name}”，但{self.contract.kind}的数据中没有这一项；可用的有：{known}",
-                f"the template reads “{node.name}”, which the data of {kind} does not have; it has: {known}",
+                f"模板读取了“{node.name}”，但{self.contract.kind or '本种类'}的数据中没有这一项{hint_zh}",
+                f"the template reads “{node.name}”, which the data of {kind} does not have{hint_en}",
             ),
             node,
         )

@@ -165,7 +165,7 @@ def test_an_unknown_variable_is_rejected_naming_it_and_its_paragraph(client: Fla
     assert "meeting_room" in finding["message"]
     assert "姓名" in finding["where"]
     assert finding["location"]["table"] >= 1  # the reply slip's header cell
-    assert _versions(client) == []  # nothing stored
+    assert _versions(client) == [1]  # nothing stored beside the built-in version
 
 
 @pytest.mark.parametrize(
@@ -180,7 +180,7 @@ def test_an_escape_from_the_sandbox_is_rejected_and_never_run(client: FlaskClien
 
     assert any(f["code"] == "unsafe_expression" for f in _findings(problem["report"]))
     assert "<class" not in str(problem)
-    assert _versions(client) == []
+    assert _versions(client) == [1]
 
 
 def _zip_bomb() -> bytes:
@@ -207,7 +207,7 @@ def test_a_zip_bomb_is_rejected_quickly(client: FlaskClient) -> None:
 
     assert any(f["code"] == "zip_bomb" for f in _findings(problem["report"]))
     assert elapsed < 5, f"{elapsed:.1f} s"  # bounded work, not a benchmark: unpacking it all takes minutes
-    assert _versions(client) == []
+    assert _versions(client) == [1]
 
 
 def test_an_external_entity_is_rejected_before_it_is_resolved(client: FlaskClient) -> None:
@@ -257,8 +257,11 @@ def test_roll_back_returns_to_the_previous_version_and_each_document_names_its_o
     # The v2 document's PDF, first asked for after the roll-back, is still made with v2.
     late_pdf = client.get(f"/api/v1/documents/{with_v2['id']}/pdf")
     assert any(SEAL_RULE_NEW in line for page in page_texts(late_pdf.data) for line in page)
-    activations = client.get(f"/api/v1/templates/{NOTICE}").get_json()["activations"]
-    assert [(a["version"], a["reason"]) for a in activations] == [(1, "回执盖章要求暂缓执行"), (2, "启用")]
+    templates = client.get(f"/api/v1/templates/{NOTICE}").get_json()
+    assert [(a["version"], a["reason"]) for a in templates["activations"]] == [(1, "回执盖章要求暂缓执行"), (2, "启用")]
+    assert [(v["version"], v["active"]) for v in templates["versions"]] == [(2, False), (1, True)]
+    assert templates["rollback_to"] == 2
+    assert templates["previewable_variants"] == ["document", "letter"]
 
 
 def test_roll_back_with_nothing_to_return_to_is_409(client: FlaskClient) -> None:

@@ -317,7 +317,16 @@ def test_locate_numbers_paragraphs_and_the_innermost_table_cell(text: str, expec
 # -- Jinja against the contract ------------------------------------------------------------------------
 
 
-def test_unknown_variable_is_named_with_its_paragraph_and_the_known_names():
+def test_a_misspelt_variable_is_told_the_names_it_probably_meant():
+    package = notice_with(lambda root: add_paragraph_after(root, "{{ doc_number }}", run("{{ signatary }}")))
+
+    error = only(check_jinja(package, contract_for(NOTICE)), "unknown_variable")
+
+    assert "是否应为：signatory" in error.message
+    assert "did you mean: signatory" in error.message
+
+
+def test_unknown_variable_is_named_with_its_paragraph_and_where_to_find_the_known_names():
     package = notice_with(
         lambda root: add_paragraph_after(root, "{{ doc_number }}", run("联系人：{{ unknown_thing }}"))
     )
@@ -325,7 +334,7 @@ def test_unknown_variable_is_named_with_its_paragraph_and_the_known_names():
     error = only(check_jinja(package, contract_for(NOTICE)), "unknown_variable")
 
     assert "unknown_thing" in error.message
-    assert "issuer_mark" in error.message and "reply_slip" in error.message  # the kind's names
+    assert "manifest.json" in error.message
     assert where(error).text == "联系人：{{ unknown_thing }}"
     assert where(error).table is None
 

@@ -200,12 +200,8 @@ function showUploadReport(title, reports, fileNames) {
 // --- the kind and its versions ----------------------------------------------------------------------------
 
 async function loadKind() {
-  const [templates, builtIn] = await Promise.all([
-    api(base).then((response) => response.json()),
-    api(`${base}/versions/${BUILT_IN}`).then((response) => response.json()),
-  ]);
   const first = kind === null;
-  kind = templates;
+  kind = await api(base).then((response) => response.json());
   if (first) {
     document.title = `${kind.label}模板 · 会务公文服务`;
     byId("kind-title").textContent = `${kind.label}模板`;
@@ -214,9 +210,8 @@ async function loadKind() {
     buildVariantSelect();
   }
   showActive();
-  // Newest first; the built-in version 1 is not among the uploaded ones and is asked for on its own.
-  const versions = [...kind.versions].sort((a, b) => b.version - a.version);
-  versionTable.tBodies[0].replaceChildren(...[...versions, builtIn].map(versionRow));
+  // Newest first, the built-in version 1 last, as the API lists them.
+  versionTable.tBodies[0].replaceChildren(...kind.versions.map(versionRow));
   showActivations();
   markStalePreview();
 }
@@ -307,11 +302,10 @@ function showActivations() {
   table.tBodies[0].replaceChildren(...rows);
   table.hidden = !rows.length;
   byId("activations-title").hidden = !rows.length;
-  const latest = kind.activations[0];
   const note = byId("rollback-note");
-  if (latest) {
+  if (kind.rollback_to !== null) {
     note.textContent =
-      `回退将重新启用${versionName(latest.previous_version)}（当前启用前的版本）。` +
+      `回退将重新启用${versionName(kind.rollback_to)}（当前启用前的版本）。` +
       "新生成的文书随即改用该版本，已生成的文书不变。";
     rollbackForm.hidden = false;
   } else {
@@ -472,8 +466,10 @@ async function rollBack() {
 const variantField = new FieldMessage(variantSelect, "预览的格式");
 
 function buildVariantSelect() {
-  for (const variant of kind.variants) variantSelect.append(el("option", { value: variant }, variantLabel(variant)));
-  byId("preview-variant-field").hidden = kind.variants.length < 2;
+  for (const variant of kind.previewable_variants) {
+    variantSelect.append(el("option", { value: variant }, variantLabel(variant)));
+  }
+  byId("preview-variant-field").hidden = kind.previewable_variants.length < 2;
 }
 
 async function preview(version, button) {
