@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup system venv run test lint format bench bench-archive bench-access templates clean
+.PHONY: help setup system venv run test lint format bench bench-archive bench-access bench-templates templates clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -53,6 +53,9 @@ bench-archive: setup ## archive 1,000 generated documents through gongwen worker
 
 bench-access: venv ## what access control adds to a request (in-process): no credentials, API key, session, sign-in
 	$(BIN)/python tools/bench_access.py
+
+bench-templates: setup ## what template maintainers wait for: checking an upload, lint, refusing a zip bomb, a preview
+	$(BIN)/python tools/bench_templates.py
 
 bench: setup ## timings in-process and over HTTP (DOCX, PDF; 1 and 8 clients), RSS, vs carbone
 	$(BIN)/python tools/bench.py
