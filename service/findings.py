@@ -65,7 +65,9 @@ class Location:
                 + (f", row {self.row}" if self.row else "")
                 + (f", cell {self.cell})" if self.cell else ")")
             )
-        return " ".join(chinese) + " / " + " ".join(english)
+        said_in_chinese, said_in_english = " ".join(chinese), " ".join(english)
+        # A part name and quoted text read the same in both languages: say them once.
+        return said_in_chinese if said_in_chinese == said_in_english else f"{said_in_chinese} / {said_in_english}"
 
     def as_dict(self) -> dict[str, Any]:
         fields_ = {
