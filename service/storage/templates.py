@@ -8,7 +8,7 @@ always exactly one, and concurrent activations cannot leave two.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -79,14 +79,7 @@ def add_version(database: Database, new: NewTemplateVersion, audit: AuditEntry) 
             session.add(row)
             session.flush()
             write_audit_event(
-                session,
-                AuditEntry(
-                    audit.actor,
-                    audit.action,
-                    f"templates/{row.kind}/versions/{row.version}",
-                    audit.remote_addr,
-                    {**audit.detail, "version": row.version},
-                ),
+                session, _about(audit, f"templates/{row.kind}/versions/{row.version}", version=row.version)
             )
             return _version(row)
     except IntegrityError as exc:
@@ -208,14 +201,7 @@ def _append_activation(
         session.add(activation)
         session.flush()
         write_audit_event(
-            session,
-            AuditEntry(
-                audit.actor,
-                audit.action,
-                f"templates/{kind}",
-                audit.remote_addr,
-                {**audit.detail, "version": version, "previous_version": previous, "reason": reason},
-            ),
+            session, _about(audit, f"templates/{kind}", version=version, previous_version=previous, reason=reason)
         )
         return _activation(activation)
 
@@ -241,6 +227,11 @@ def _newest_activation(session: Session, kind: str) -> TemplateActivation | None
 def _active(session: Session, kind: str) -> int:
     newest = _newest_activation(session, kind)
     return newest.version if newest is not None else BUILT_IN_VERSION
+
+
+def _about(audit: AuditEntry, target: str, **detail: object) -> AuditEntry:
+    """The request's audit entry, naming what the change made (a version's number is only known here)."""
+    return replace(audit, target=target, detail={**audit.detail, **detail})
 
 
 def _version(row: TemplateVersion) -> StoredTemplateVersion:

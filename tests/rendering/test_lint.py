@@ -31,6 +31,7 @@ from tests.conftest import body_for
 
 from . import lint_files as files
 from .docx_xml import NS, w, xpath
+from .finding_checks import codes, only
 from .pdf_measure import TextLine, full_lines, is_pure_cjk, read_pdf_bytes
 
 GBT9704_TEMPLATES = {
@@ -51,16 +52,6 @@ ARCHIVE_FORMS = {
 # What every built-in template gets, and keeps: styles.xml's <w:lang w:val="en-US" w:eastAsia="zh-CN"/>
 # makes LibreOffice write /Lang(en-US) into the PDFs (docs/decisions/0016, known limits).
 BUILT_IN_WARNINGS = {"language"}
-
-
-def codes(findings: list[Finding], severity: Severity | None = None) -> list[str]:
-    return [f.code for f in findings if severity is None or f.severity is severity]
-
-
-def only(findings: list[Finding], code: str) -> Finding:
-    found = [f for f in findings if f.code == code]
-    assert len(found) == 1, f"{len(found)} findings {code}: {findings}"
-    return found[0]
 
 
 def first(findings: list[Finding], code: str) -> Finding:

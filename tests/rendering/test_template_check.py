@@ -37,6 +37,7 @@ from tests.conftest import load_example
 
 from .conftest import PROPERTIES
 from .docx_xml import NS, Rendered, w, xpath
+from .finding_checks import codes, only
 from .template_files import (
     DOCUMENT,
     DOCUMENT_RELS,
@@ -62,16 +63,6 @@ from .template_files import (
 )
 
 NOTICE = "meeting-notice"
-
-
-def codes(findings: list[Finding], severity: Severity | None = None) -> list[str]:
-    return [f.code for f in findings if severity is None or f.severity is severity]
-
-
-def only(findings: list[Finding], code: str) -> Finding:
-    found = [f for f in findings if f.code == code]
-    assert len(found) == 1, f"expected one {code}, got {[f.as_dict() for f in findings]}"
-    return found[0]
 
 
 def where(finding: Finding) -> Location:

@@ -60,19 +60,23 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
     server.server_close()
 
 
-@pytest.fixture
-def clerk(app: Flask) -> Clerk:
-    """A person with the clerk (文秘人员) role, who signs in to the pages."""
-    person = Clerk(login="wangwenmi", password="qingshan-2026-clerk", name="王文秘")
+def add_person(app: Flask, person: Clerk, role: Role) -> Clerk:
+    """`person` as a user of the app with `role`, who can sign in to the pages."""
     create_user(
         app.extensions["gongwen.database"],
         login=person.login,
         name=person.name,
         password=person.password,
-        roles=[Role.CLERK],
+        roles=[role],
         actor="test",
     )
     return person
+
+
+@pytest.fixture
+def clerk(app: Flask) -> Clerk:
+    """A person with the clerk (文秘人员) role, who signs in to the pages."""
+    return add_person(app, Clerk(login="wangwenmi", password="qingshan-2026-clerk", name="王文秘"), Role.CLERK)
 
 
 @pytest.fixture(scope="session")

@@ -12,11 +12,10 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from service.access.accounts import create_user
 from service.access.roles import Role
 from service.config import PROJECT_ROOT
 from tests.web.browsing import error_next_to, save_screenshot
-from tests.web.conftest import Clerk, LiveServer
+from tests.web.conftest import Clerk, LiveServer, add_person
 
 NOTICE_TEMPLATE = PROJECT_ROOT / "templates" / "meeting-notice" / "document.docx"
 DOCUMENT_XML = "word/document.xml"
@@ -25,16 +24,7 @@ DOCUMENT_XML = "word/document.xml"
 @pytest.fixture
 def maintainer(app: Flask) -> Clerk:
     """A person with the maintainer (模板维护人员) role: a login, password and name, as the clerk has."""
-    person = Clerk(login="limoban", password="qingshan-2026-templates", name="李模板")
-    create_user(
-        app.extensions["gongwen.database"],
-        login=person.login,
-        name=person.name,
-        password=person.password,
-        roles=[Role.MAINTAINER],
-        actor="test",
-    )
-    return person
+    return add_person(app, Clerk(login="limoban", password="qingshan-2026-templates", name="李模板"), Role.MAINTAINER)
 
 
 def sign_in(page: Page, live_server: LiveServer, person: Clerk) -> None:
