@@ -19,6 +19,12 @@ from service.config import Settings
 from tests.conftest import load_example
 
 
+@pytest.fixture(autouse=True)
+def _own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each command's registry in the test's own directory, never the checkout's var/ (tests may set another)."""
+    monkeypatch.setenv("GONGWEN_DATA_DIR", str(tmp_path / "data"))
+
+
 def test_render_writes_the_docx_named_by_the_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     body = tmp_path / "body.json"
     body.write_text(json.dumps(load_example("meeting-notice"), ensure_ascii=False), encoding="utf-8")
@@ -29,7 +35,7 @@ def test_render_writes_the_docx_named_by_the_output(tmp_path: Path, capsys: pyte
     paragraphs = [p.text for p in Document(str(output)).paragraphs]
     assert "青政办发〔2026〕15号" in paragraphs
     assert "sha256" in capsys.readouterr().out
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["body.json", "notice.docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["body.json", "data", "notice.docx"]
 
 
 def test_render_reads_standard_input(
