@@ -142,9 +142,11 @@ def upload_version(
     active = catalog.resolve(kind, based_on)
     _render_example(kind, active, {variant: result.content for variant, result in checked.items() if result.content})
     shas = {variant: file_sha256(path) for variant, path in active.paths.items()}
-    for variant, path in active.paths.items():
-        if variant not in checked:
-            versions.files.put(path.read_bytes())  # a built-in file joins the store, as uploaded ones are
+    if active.version == BUILT_IN_VERSION:
+        # A built-in file carried over joins the store, so a version's files all live in one place.
+        for variant, path in active.paths.items():
+            if variant not in checked:
+                versions.files.put(path.read_bytes())
     for variant, result in checked.items():
         assert result.content is not None  # accepted
         shas[variant] = versions.files.put(result.content)
