@@ -26,6 +26,12 @@ def create_app(settings: Settings | None = None, *, converter: Converter | None 
 
         converter = pool_from_settings(settings)
     app = Flask(__name__)
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only as many X-Forwarded-* entries as there are proxies are believed; a client cannot add its own.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.config["GONGWEN_SETTINGS"] = settings
     app.extensions["gongwen.converter"] = converter
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes

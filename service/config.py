@@ -47,6 +47,9 @@ class Settings:
     # Signs the clerks' session cookies. Empty: one is made once and kept in data_dir/secret_key; several
     # machines behind a load balancer must share one value.
     secret_key: str = field(default="", repr=False)
+    # Reverse proxies in front of the service that set X-Forwarded-For/-Proto/-Host (0: none, trust no such
+    # header). With the right count the per-address sign-in limit and the audit log see the client's address.
+    proxy_hops: int = 0
 
     @property
     def files_dir(self) -> Path:
@@ -104,6 +107,8 @@ class Settings:
         ):
             if getattr(self, name) < 1:
                 found.append(bilingual(f"{name}须为正整数", f"GONGWEN_{name.upper()} must be at least 1"))
+        if self.proxy_hops < 0:
+            found.append(bilingual("代理层数不得为负", "GONGWEN_PROXY_HOPS must be 0 or more"))
         if self.max_body_bytes < 1024:
             found.append(bilingual("请求体上限不得小于1024字节", "GONGWEN_MAX_BODY_BYTES must be at least 1024"))
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:

@@ -29,14 +29,16 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
         "GONGWEN_TEMPLATES_DIR": str(tmp_path / "missing"),
         "GONGWEN_MAX_BODY_BYTES": "lots",
         "GONGWEN_LOG_LEVEL": "LOUD",
+        "GONGWEN_PROXY_HOPS": "-1",
     }
 
     with pytest.raises(ConfigurationError) as raised:
         Settings.from_environment(environment)
 
     problems = raised.value.errors["settings"]
-    assert len(problems) == 3
+    assert len(problems) == 4
     assert any("GONGWEN_MAX_BODY_BYTES" in p for p in problems)
+    assert any("GONGWEN_PROXY_HOPS" in p for p in problems)
 
 
 def test_settings_are_frozen() -> None:

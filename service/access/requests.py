@@ -89,7 +89,7 @@ def actor() -> str:
 
 
 def client_address() -> str:
-    # NOTE: behind a reverse proxy this is the proxy's address unless the deployment adds ProxyFix.
+    # Behind reverse proxies, GONGWEN_PROXY_HOPS makes this the client's address (ProxyFix in create_app).
     return request.remote_addr or ""
 
 

@@ -365,3 +365,48 @@ def test_the_secret_key_is_made_once_and_kept_private(tmp_path: Path) -> None:
     assert first == second and len(first) >= 48
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     assert load_secret_key("x" * 40, tmp_path) == "x" * 40
+
+
+def _app_behind(tmp_path: Path, conversion_pool: ConversionPool, hops: int) -> Flask:
+    return create_app(Settings(data_dir=tmp_path / "data", proxy_hops=hops), converter=conversion_pool)
+
+
+def _audited_addresses(app: Flask, action: str) -> set[str]:
+    from service.storage.accounts import list_events
+
+    return {event.remote_addr for event in list_events(app.extensions["gongwen.database"], action=action).items}
+
+
+def test_behind_a_proxy_the_address_limit_counts_the_clients_forwarded_address(
+    tmp_path: Path, conversion_pool: ConversionPool
+) -> None:
+    app = _app_behind(tmp_path, conversion_pool, hops=1)
+    client = FlaskClient(app, app.response_class)
+    attacker, neighbour = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "203.0.113.8"}
+
+    failures = [
+        client.post("/api/v1/session", json={"login": f"guess-{i}", "password": "x" * 12}, headers=attacker)
+        for i in range(20)
+    ]
+    blocked = client.post("/api/v1/session", json={"login": "guess-20", "password": "x" * 12}, headers=attacker)
+    other = client.post("/api/v1/session", json={"login": "guess-21", "password": "x" * 12}, headers=neighbour)
+
+    assert [f.status_code for f in failures] == [401] * 20
+    assert blocked.status_code == 429
+    assert other.status_code == 401  # a different client behind the same proxy is not locked out
+    assert _audited_addresses(app, "sign_in.failed") == {"203.0.113.7", "203.0.113.8"}
+    app.extensions["gongwen.database"].dispose()
+
+
+def test_without_proxies_configured_a_forwarded_address_is_not_believed(
+    tmp_path: Path, conversion_pool: ConversionPool
+) -> None:
+    app = _app_behind(tmp_path, conversion_pool, hops=0)
+    client = FlaskClient(app, app.response_class)
+
+    client.post(
+        "/api/v1/session", json={"login": "someone", "password": "x" * 12}, headers={"X-Forwarded-For": "1.2.3.4"}
+    )
+
+    assert _audited_addresses(app, "sign_in.failed") == {"127.0.0.1"}
+    app.extensions["gongwen.database"].dispose()
