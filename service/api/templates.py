@@ -18,7 +18,7 @@ from service.documents import template_versions
 from service.documents.templates import BUILT_IN_VERSION
 from service.documents.validation import load_payload
 from service.errors import PayloadInvalidError, UploadInvalidError, bilingual
-from service.storage.templates import ActivationRecord, StoredTemplateVersion
+from service.storage.templates import StoredTemplateVersion
 
 MAINTAINERS = (Role.MAINTAINER,)
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -265,11 +265,11 @@ def download_template_file(kind: str, version: int, variant: str) -> Response:
     },
 )
 def activate_template_version(kind: str) -> Response:
-    body = _load(ActivationRequestSchema, _read_json_body())
+    body = load_payload(ActivationRequestSchema(), _read_json_body())
     activation = template_versions.activate_version(
         catalog(), kind, body["version"], body["reason"], audit_entry("template.activated", f"templates/{kind}")
     )
-    return jsonify(ActivationSchema().dump(_activation_json(activation)))
+    return jsonify(ActivationSchema().dump(activation))
 
 
 @bp.route("/templates/<kind>/rollback", methods=["POST"])
@@ -286,11 +286,11 @@ def activate_template_version(kind: str) -> Response:
     },
 )
 def roll_back_template(kind: str) -> Response:
-    body = _load(RollbackRequestSchema, _read_json_body())
+    body = load_payload(RollbackRequestSchema(), _read_json_body())
     activation = template_versions.roll_back_version(
         catalog(), kind, body["reason"], audit_entry("template.rolled_back", f"templates/{kind}")
     )
-    return jsonify(ActivationSchema().dump(_activation_json(activation)))
+    return jsonify(ActivationSchema().dump(activation))
 
 
 @bp.route("/templates/<kind>/versions/<int:version>/preview", methods=["GET"])
@@ -398,10 +398,6 @@ def _built_in_json(kind: str, variants: list[str], active: int) -> dict[str, Any
     }
 
 
-def _activation_json(activation: ActivationRecord) -> dict[str, Any]:
-    return vars(activation)
-
-
 def _rendered_json(rendered: template_versions.RenderedVersion) -> dict[str, Any]:
     return {
         "version": rendered.version,
@@ -424,8 +420,3 @@ def _preview_dpi() -> int:
         )
         raise PayloadInvalidError(message, errors={"dpi": [message]})
     return int(raw)
-
-
-def _load(schema: type[Schema], body: Any) -> dict[str, Any]:
-    loaded: dict[str, Any] = load_payload(schema(), body)
-    return loaded
