@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup system venv run test lint format bench bench-archive bench-access bench-templates templates clean
+.PHONY: help setup system venv run test fuzz load image lint format bench bench-archive bench-access bench-templates templates clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -37,6 +37,15 @@ run: setup ## serve on http://$(HOST):$(PORT) with embedded defaults, and the jo
 
 test: setup ## the whole suite
 	$(BIN)/python -m pytest
+
+fuzz: setup ## schemathesis over every API route, longer than in make test (FUZZ_EXAMPLES per operation, default 300)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(BIN)/python -m pytest tests/api/test_fuzz.py
+
+load: setup ## production setup (gunicorn, warm pool, huey) under 50 clients and an archive run for 5 minutes (DURATION, CLIENTS)
+	$(BIN)/python tools/load.py --clients $${CLIENTS:-50} --duration $${DURATION:-300}
+
+image: ## build the Dockerfile with podman on a debootstrap base, start it and smoke-test it (health, one PDF, fonts)
+	bash scripts/image.sh
 
 lint: venv ## ruff (lint and format check), mypy and hadolint
 	$(BIN)/ruff check service schemas tests tools
