@@ -60,8 +60,8 @@ def register_problem_handlers(app: Flask) -> None:
             limit = request.max_content_length if has_request_context() else app.config["MAX_CONTENT_LENGTH"]
             detail = bilingual(f"请求体超过{limit}字节的上限", f"The body exceeds the limit of {limit} bytes")
         response = problem(status, code, bilingual(chinese, english), detail)
-        if isinstance(error.response, Response):
-            response.headers.update({k: v for k, v in error.response.headers if k.lower() == "allow"})
+        # RFC 9110 15.5.6: a 405 lists the methods the resource takes (werkzeug keeps them in the error's own headers).
+        response.headers.update({k: v for k, v in error.get_headers() if k.lower() == "allow"})
         return response
 
     @app.errorhandler(Exception)

@@ -84,3 +84,12 @@ def test_unknown_route_is_a_problem_document(client: FlaskClient) -> None:
 
 def test_readiness_lives_only_at_the_top_level(client: FlaskClient) -> None:
     assert client.get("/api/v1/readyz").status_code == 404
+
+
+def test_method_not_allowed_lists_the_allowed_methods(client: FlaskClient) -> None:
+    # Found by the fuzzer (tests/api/test_fuzz.py): a 405 came without the Allow header RFC 9110 requires.
+    response = client.open("/api/v1/document-kinds", method="TRACE")
+
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
