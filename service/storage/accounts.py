@@ -206,14 +206,18 @@ def revoke_key(database: Database, key_id: str, audit: AuditEntry) -> KeyRecord:
 
 
 def touch_key(database: Database, key_id: str) -> None:
+    """Note the key's use, at most once per LAST_USED_RESOLUTION.
+
+    Read first, and write only when the note is due: every request checks its key, and a write transaction
+    each time would queue every request, reads and stateless renders too, behind any other SQLite writer.
+    """
     now = utc_now()
+    due = (ApiKey.id == key_id) & (ApiKey.last_used_at.is_(None) | (ApiKey.last_used_at < now - LAST_USED_RESOLUTION))
+    with database.session() as session:
+        if session.scalar(select(ApiKey.id).where(due)) is None:
+            return
     with database.transaction() as session:
-        session.execute(
-            update(ApiKey)
-            .where(ApiKey.id == key_id)
-            .where((ApiKey.last_used_at.is_(None)) | (ApiKey.last_used_at < now - LAST_USED_RESOLUTION))
-            .values(last_used_at=now)
-        )
+        session.execute(update(ApiKey).where(due).values(last_used_at=now))
 
 
 def _key(row: ApiKey) -> KeyRecord:

@@ -35,8 +35,9 @@ class Database:
     """An Engine and a sessionmaker for one database URL (sqlite:///… or postgresql+psycopg://…)."""
 
     def __init__(
-        self, url: str, *, pool_size: int = 5, max_overflow: int = 10, busy_timeout: float = BUSY_TIMEOUT_SECONDS
+        self, url: str, *, pool_size: int = 5, max_overflow: int = 10, busy_timeout: float | None = None
     ) -> None:
+        """`busy_timeout` (SQLite): seconds a writer waits for another's write lock; BUSY_TIMEOUT_SECONDS if None."""
         self.url = make_url(url)
         self.dialect = self.url.get_backend_name()
         options: dict[str, Any] = {
@@ -54,7 +55,7 @@ class Database:
             options.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
         self.engine: Engine = create_engine(self.url, **options)
         if self.dialect == "sqlite":
-            _tune_sqlite(self.engine, busy_timeout)
+            _tune_sqlite(self.engine, BUSY_TIMEOUT_SECONDS if busy_timeout is None else busy_timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # Writers on SQLite start with BEGIN IMMEDIATE (see _tune_sqlite); readers keep a deferred BEGIN.
         self._write_sessions = sessionmaker(

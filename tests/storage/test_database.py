@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
+from werkzeug.test import TestResponse
 
+from service import create_app
+from service.config import Settings
+from service.conversion import ConversionPool
 from service.errors import StorageUnavailableError
 from service.storage.database import Database
+from service.storage.files import FileStore
 from service.storage.models import Meeting
 from service.storage.registry import create_meeting, reserve_number
+from tests.conftest import BodyFactory
 from tests.servers import free_port
+from tests.storage.consistency import registry_problems, store_problems
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
@@ -144,3 +161,154 @@ def test_an_unreachable_postgresql_is_storage_unavailable() -> None:
 
     assert caught.value.status == 503
     assert caught.value.detail.startswith("数据库暂不可用：")
+
+
+# --- another process holds the SQLite write lock, seen through the HTTP API ------------------------------
+
+# Run by a second Python: takes the write lock as any other writer would (a backup, the sqlite3 shell, another
+# service process), says so, holds it for argv[2] seconds (0: until a line comes on stdin), then lets go.
+_LOCK_HOLDER = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+if float(sys.argv[2]) > 0:
+    time.sleep(float(sys.argv[2]))
+else:
+    sys.stdin.readline()
+connection.execute("ROLLBACK")
+connection.close()
+print(f"released {time.time()!r}", flush=True)
+"""
+PREFIX = "青政办发"
+REGISTER_URL = f"/api/v1/doc-numbers?prefix={quote(PREFIX)}&year=2026"
+BILINGUAL = re.compile(r"^[^\x00-\x7f].* / .*[A-Za-z]")
+
+
+class WriteLock:
+    """The other process and when it let the lock go."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+
+    def release(self) -> float:
+        """Let go (if it holds until told) and wait for the process to end; when it released, by time.time()."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        if self.process.poll() is None:
+            with suppress(BrokenPipeError):
+                self.process.stdin.write("\n")
+                self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        self.process.wait(10)
+        assert line.startswith("released "), line
+        return float(line.split()[1])
+
+
+@contextmanager
+def write_lock_held(path: Path, seconds: float = 0) -> Iterator[WriteLock]:
+    """Another process holding the database's write lock from the moment this is entered."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _LOCK_HOLDER, str(path), str(seconds)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    lock = WriteLock(process)
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "locked\n"
+        yield lock
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                stream.close()
+
+
+def _issue(client: FlaskClient, meeting_id: str, body: dict[str, Any], key: str) -> TestResponse:
+    url = f"/api/v1/meetings/{meeting_id}/documents/meeting-notice"
+    return client.post(url, json=body, headers={"Idempotency-Key": key})
+
+
+def _meeting(client: FlaskClient) -> str:
+    created = client.post("/api/v1/meetings", json={"title": "全县冬春季安全生产工作会议"})
+    assert created.status_code == 201, created.get_json()
+    meeting_id: str = created.get_json()["id"]
+    return meeting_id
+
+
+def _register(client: FlaskClient) -> list[tuple[int, str]]:
+    return [(number["serial"], number["status"]) for number in client.get(REGISTER_URL).get_json()["numbers"]]
+
+
+def test_a_request_waits_out_another_process_s_short_write_lock_and_succeeds(
+    app: Flask, settings: Settings, notice_body: BodyFactory
+) -> None:
+    client = app.test_client()
+    meeting_id = _meeting(client)
+    database: Database = app.extensions["gongwen.database"]
+
+    with write_lock_held(settings.data_dir / "gongwen.sqlite3", seconds=2) as lock:
+        issued = _issue(client, meeting_id, notice_body(doc_number={"prefix": PREFIX}), "short-lock")
+        answered = time.time()
+        released = lock.release()
+
+    assert issued.status_code == 201, issued.get_json()
+    # It waited for the lock (busy_timeout), then numbered, rendered and stored the notice.
+    assert released < answered
+    assert issued.get_json()["doc_number"] == "青政办发〔2026〕1号"
+    assert client.get(issued.get_json()["files"]["pdf"]["url"]).status_code == 200
+    assert _register(client) == [(1, "issued")]
+    assert registry_problems(database, app.extensions["gongwen.files"]) == []
+    assert store_problems(app.extensions["gongwen.files"]) == []
+
+
+def test_a_long_write_lock_is_a_prompt_503_with_retry_after_and_leaves_nothing_half_written(
+    settings: Settings, conversion_pool: ConversionPool, notice_body: BodyFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers and stateless renders go on; a writer gives up after busy_timeout and is told when to retry.
+
+    The service waits 30 s for a lock (BUSY_TIMEOUT_SECONDS); 1 s here, so the test does not take half a minute.
+    """
+    monkeypatch.setattr("service.storage.database.BUSY_TIMEOUT_SECONDS", 1)
+    app = create_app(settings, converter=conversion_pool)
+    client = app.test_client()
+    meeting_id = _meeting(client)
+    body = notice_body(doc_number={"prefix": PREFIX})
+    files: FileStore = app.extensions["gongwen.files"]
+    database: Database = app.extensions["gongwen.database"]
+    stored_before = sorted(path for path in files.root.rglob("*") if path.is_file())
+
+    with write_lock_held(settings.data_dir / "gongwen.sqlite3") as lock:
+        shown = client.get(f"/api/v1/meetings/{meeting_id}")
+        rendered = client.post("/api/v1/documents/meeting-notice?format=pdf", json=notice_body())
+        started = time.monotonic()
+        refused = _issue(client, meeting_id, body, "long-lock")
+        waited = time.monotonic() - started
+        lock.release()
+
+    assert shown.status_code == 200, shown.get_json()
+    assert (rendered.status_code, rendered.mimetype) == (200, "application/pdf")
+    assert refused.status_code == 503, refused.get_json()
+    assert refused.mimetype == "application/problem+json"
+    problem = refused.get_json()
+    assert problem["code"] == "storage_unavailable"
+    assert BILINGUAL.match(problem["detail"]) and "database is locked" in problem["detail"]
+    assert int(refused.headers["Retry-After"]) > 0
+    assert 1 <= waited < 10
+    # Nothing of the refused request is left: no number taken, no claim on its key, no file, no row.
+    assert _register(client) == []
+    assert sorted(path for path in files.root.rglob("*") if path.is_file()) == stored_before
+    assert registry_problems(database, files) == []
+
+    retried = _issue(client, meeting_id, body, "long-lock")
+
+    assert retried.status_code == 201, retried.get_json()
+    assert "Idempotent-Replayed" not in retried.headers
+    assert retried.get_json()["doc_number"] == "青政办发〔2026〕1号"
+    assert _register(client) == [(1, "issued")]
+    assert registry_problems(database, files) == []
+    assert store_problems(files) == []
+    database.dispose()
