@@ -438,9 +438,10 @@ class DocNumberField(fields.Field):
 
     default_error_messages = {  # noqa: RUF012
         **_COMMON_MESSAGES,
+        # Marshmallow formats these with str.format: the braces of the JSON example are doubled.
         "invalid": bilingual(
-            '应为发文字号字符串（如“青政办发〔2026〕15号”）或{"prefix": "青政办发"}',
-            'Must be a document number string or {"prefix": ...}.',
+            '应为发文字号字符串（如“青政办发〔2026〕15号”）或{{"prefix": "青政办发"}}',
+            'Must be a document number string or {{"prefix": ...}}.',
         ),
     }
 

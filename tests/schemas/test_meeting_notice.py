@@ -70,3 +70,22 @@ def test_check_in_after_start_is_rejected(notice_body: BodyFactory) -> None:
         load(notice_body(meeting__check_in__time="2026-12-03T10:00:00+08:00"))
 
     assert "time" in raised.value.messages["meeting"]["check_in"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        pytest.param(0, id="number"),
+        pytest.param(["青政办发〔2026〕15号"], id="list"),
+        pytest.param({"prefix": 7}, id="prefix-not-text"),
+        pytest.param({"prefix": "青政办发", "serial": 3}, id="extra-key"),
+    ],
+)
+def test_doc_number_of_another_shape_is_refused_with_both_forms_named(notice_body: BodyFactory, written: Any) -> None:
+    # Found by the fuzzer (tests/api/test_fuzz.py): the message's JSON braces went through str.format, so
+    # doc_number 0 raised KeyError inside marshmallow and the request was answered 500.
+    with pytest.raises(ValidationError) as caught:
+        load(notice_body(doc_number=written))
+
+    (message,) = caught.value.normalized_messages()["doc_number"]
+    assert '{"prefix": "青政办发"}' in message
