@@ -207,6 +207,21 @@ def postgres_server() -> Iterator[PostgresServer]:
     server.stop()
 
 
+@pytest.fixture
+def restartable_postgres() -> Iterator[PostgresServer]:
+    """A private PostgreSQL of the test's own, which it may shut down and start again (shut_down, start_again).
+
+    Not the session's server: restarting that would cut the connections of whatever else uses it.
+    """
+    try:
+        server = PostgresServer()
+        server.start()
+    except ServerError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def postgres_url(postgres_server: PostgresServer) -> str:
     """A fresh PostgreSQL database for the session: postgresql+psycopg://postgres@127.0.0.1:<port>/<name>."""

@@ -9,6 +9,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -90,12 +91,14 @@ class PostgresServer:
             self.stop()
             raise
 
+    def _environment(self) -> dict[str, str]:
+        return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": str(self.root)}
+
     def _start(self) -> None:
         self.socket_dir.mkdir()
         if self.run_as is not None:
             for path in (self.root, self.socket_dir):
                 os.chown(path, self.run_as.pw_uid, self.run_as.pw_gid)
-        environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": str(self.root)}
         initdb = subprocess.run(
             [
                 str(self.bin_dir / "initdb"),
@@ -113,7 +116,7 @@ class PostgresServer:
             ],
             capture_output=True,
             text=True,
-            env=environment,
+            env=self._environment(),
             cwd=self.root,
             check=False,
             **self._as_owner(),
@@ -122,38 +125,42 @@ class PostgresServer:
             raise ServerError(f"initdb failed ({initdb.returncode}):\n{initdb.stdout}\n{initdb.stderr}")
         for _attempt in range(3):
             self.port = free_port()
-            log = self.log_path.open("ab")
-            self.process = subprocess.Popen(
-                [
-                    str(self.bin_dir / "postgres"),
-                    "-D",
-                    str(self.data_dir),
-                    "-p",
-                    str(self.port),
-                    "-k",
-                    str(self.socket_dir),
-                    "-c",
-                    "listen_addresses=127.0.0.1",
-                    # A test cluster: durability is not wanted, speed is; enough connections for 200 at once.
-                    "-c",
-                    "fsync=off",
-                    "-c",
-                    "synchronous_commit=off",
-                    "-c",
-                    "full_page_writes=off",
-                    "-c",
-                    "max_connections=300",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=environment,
-                cwd=self.root,
-                **self._as_owner(),
-            )
-            log.close()
-            if self._wait_until_ready():
+            if self._launch():
                 return
         raise ServerError(f"PostgreSQL did not start; its log:\n{self._log()}")
+
+    def _launch(self) -> bool:
+        """Start the postmaster on self.port; False when it exited at once (the port was taken in between)."""
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                str(self.bin_dir / "postgres"),
+                "-D",
+                str(self.data_dir),
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.socket_dir),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                # A test cluster: durability is not wanted, speed is; enough connections for 200 at once.
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=300",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self._environment(),
+            cwd=self.root,
+            **self._as_owner(),
+        )
+        log.close()
+        return self._wait_until_ready()
 
     def _wait_until_ready(self) -> bool:
         assert self.process is not None
@@ -187,14 +194,23 @@ class PostgresServer:
             connection.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
         return self.url(name)
 
-    def stop(self) -> None:
+    def shut_down(self) -> None:
+        """Stop the server as an administrator restarting it would (fast shutdown), keeping its databases."""
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(2)  # SIGINT: PostgreSQL's fast shutdown
+            self.process.send_signal(signal.SIGINT)  # PostgreSQL's fast shutdown: connections are cut
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def start_again(self) -> None:
+        """Start the shut-down server on the same port, with the same databases (the second half of a restart)."""
+        if not self._launch():
+            raise ServerError(f"PostgreSQL did not start again on port {self.port}; its log:\n{self._log()}")
+
+    def stop(self) -> None:
+        self.shut_down()
         shutil.rmtree(self.root, ignore_errors=True)
 
 

@@ -29,7 +29,7 @@ from service.storage.files import FileStore
 from service.storage.models import Meeting
 from service.storage.registry import create_meeting, reserve_number
 from tests.conftest import BodyFactory
-from tests.servers import free_port
+from tests.servers import PostgresServer, free_port
 from tests.storage.consistency import registry_problems, store_problems
 
 
@@ -311,4 +311,76 @@ def test_a_long_write_lock_is_a_prompt_503_with_retry_after_and_leaves_nothing_h
     assert _register(client) == [(1, "issued")]
     assert registry_problems(database, files) == []
     assert store_problems(files) == []
+    database.dispose()
+
+
+# --- PostgreSQL restarted under the service ---------------------------------------------------------------
+
+
+def _problem_503(response: TestResponse) -> None:
+    assert response.status_code == 503, response.get_json()
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["code"] == "storage_unavailable"
+    assert BILINGUAL.match(problem["detail"]), problem["detail"]
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def _fill_pool(database: Database) -> None:
+    """Five pooled connections, as after a busy moment: a restart leaves every one of them dead."""
+    held = [database.engine.connect() for _ in range(5)]
+    for connection in held:
+        connection.close()
+
+
+def _carry_on(client: FlaskClient, meeting_id: str) -> list[int]:
+    """More requests than pooled connections, which the pool hands out in turn (first in, first out)."""
+    statuses = []
+    for n in range(4):
+        statuses.append(client.get(f"/api/v1/meetings/{meeting_id}").status_code)
+        statuses.append(client.post("/api/v1/meetings", json={"title": f"重启后的会议{n}"}).status_code)
+    return statuses
+
+
+def test_a_postgresql_restart_is_a_prompt_503_and_the_service_carries_on_without_being_restarted(
+    tmp_path: Path, restartable_postgres: PostgresServer, conversion_pool: ConversionPool, notice_body: BodyFactory
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=restartable_postgres.create_database())
+    app = create_app(settings, converter=conversion_pool)
+    client = app.test_client()
+    database: Database = app.extensions["gongwen.database"]
+    meeting_id = _meeting(client)
+    first = _issue(client, meeting_id, notice_body(doc_number={"prefix": PREFIX}), "before")
+    assert first.status_code == 201, first.get_json()
+
+    # A quick restart between two requests: every pooled connection is dead, and none is used as it is (the
+    # pool pings each before handing it out), so not one request fails for it.
+    _fill_pool(database)
+    restartable_postgres.shut_down()
+    restartable_postgres.start_again()
+    assert _carry_on(client, meeting_id) == [200, 201] * 4
+
+    # Requests during a longer outage are told so at once, and when to retry.
+    _fill_pool(database)
+    restartable_postgres.shut_down()
+    started = time.monotonic()
+    during = [
+        client.post("/api/v1/meetings", json={"title": "停机期间的会议"}),
+        client.get(f"/api/v1/meetings/{meeting_id}"),
+        _issue(client, meeting_id, notice_body(doc_number={"prefix": PREFIX}), "during"),
+    ]
+    elapsed = time.monotonic() - started
+    restartable_postgres.start_again()
+    for response in during:
+        _problem_503(response)
+    assert elapsed < 10  # connection refused is told at once: no request hangs on the outage
+    assert _carry_on(client, meeting_id) == [200, 201] * 4
+
+    retried = _issue(client, meeting_id, notice_body(doc_number={"prefix": PREFIX}), "during")
+    assert retried.status_code == 201, retried.get_json()
+    # The requests refused during the outage took no number and left no claim: the retry is serial 2.
+    assert retried.get_json()["doc_number"] == "青政办发〔2026〕2号"
+    assert client.get(retried.get_json()["files"]["pdf"]["url"]).status_code == 200
+    assert _register(client) == [(1, "issued"), (2, "issued")]
+    assert registry_problems(database, app.extensions["gongwen.files"]) == []
     database.dispose()
