@@ -20,9 +20,14 @@ COPY service ./service
 COPY schemas ./schemas
 COPY templates ./templates
 COPY fonts ./fonts
+# The data directory is a volume apart from the home directory: several containers may share it (the file
+# store, see README "Scale-out"), while what programs keep in $HOME (fontconfig's cache, gunicorn's control
+# socket) belongs to one container.
 RUN python3 -m venv /opt/gongwen/.venv \
     && /opt/gongwen/.venv/bin/pip install --no-cache-dir . \
-    && useradd --system --uid 10001 --create-home --home-dir /var/lib/gongwen gongwen
+    && groupadd --system --gid 10001 gongwen \
+    && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/gongwen gongwen \
+    && install -d -o 10001 -g 10001 /var/lib/gongwen
 
 ENV PATH=/opt/gongwen/.venv/bin:$PATH \
     GONGWEN_TEMPLATES_DIR=/opt/gongwen/templates \
