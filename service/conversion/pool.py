@@ -21,12 +21,14 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypedDict
 
-from service.config import PROJECT_ROOT
+from service.config import PROJECT_ROOT, QUEUE_PER_CONVERTER
 from service.errors import BusyError, ConversionError, ConversionTimeoutError, bilingual
 
 log = logging.getLogger(__name__)
@@ -315,11 +317,45 @@ class _Job:
 
 @dataclass(eq=False)
 class _Waiter:
-    """A request waiting in the queue; the pool hands it a worker, sends its job, and sets the event."""
+    """A request waiting in the queue; the pool hands it a worker, sends its job, and sets the event.
+
+    `ahead`: a retry, or a later conversion of an admitted request; these wait before every other."""
 
     job: _Job
+    ahead: bool = False
     event: threading.Event = field(default_factory=threading.Event)
     worker: _Worker | None = None
+
+
+class ConversionRequest:
+    """The conversions of one HTTP request (一次请求), which the queue bound admits or refuses as a whole."""
+
+    def __init__(self) -> None:
+        self.admitted = False
+        # The refusal its first conversion met; its other conversions meet it too, at once.
+        self.refusal: BusyError | None = None
+
+
+_CURRENT_REQUEST: ContextVar[ConversionRequest | None] = ContextVar("gongwen_conversion_request", default=None)
+
+
+@contextmanager
+def conversion_request() -> Iterator[ConversionRequest]:
+    """Make the conversions in this block (and in copies of its context, as threads converting a document's
+    parts get) one request: a full queue may refuse its first conversion with BusyError, never a later one.
+
+    A PDF can take several conversions (page rules render again; a kind with parts converts each part).
+    Refusing the second after the first was done would throw that work away exactly when the offices are
+    scarcest, answer the client later than a refusal at the door, and starve such documents under load.
+    A later conversion also waits ahead of conversions of requests not yet under way. Once refused, every
+    conversion of the request is refused at once: parts converting side by side would be wasted (ADR 0020).
+    """
+    request = ConversionRequest()
+    token = _CURRENT_REQUEST.set(request)
+    try:
+        yield request
+    finally:
+        _CURRENT_REQUEST.reset(token)
 
 
 def _default_work_dir() -> Path | None:
@@ -396,7 +432,7 @@ class ConversionPool:
         health-checked every `health_interval` seconds.
         """
         self._size = size if size is not None else (os.cpu_count() or 1)
-        self._max_queue = max_queue if max_queue is not None else 8 * self._size
+        self._max_queue = max_queue if max_queue is not None else QUEUE_PER_CONVERTER * self._size
         numbers = {
             "size": self._size,
             "timeout": timeout,
@@ -533,7 +569,8 @@ class ConversionPool:
     def convert(self, docx: bytes, *, timeout: float | None = None, pdfa: bool = False) -> bytes:
         """DOCX bytes → PDF bytes on a warm LibreOffice; with `pdfa`, PDF/A-2b (for archive copies).
 
-        Raises BusyError at once when the queue is full. A worker that crashes or exceeds the
+        Raises BusyError at once when the queue is full, unless the conversion belongs to a request already
+        admitted (see conversion_request). A worker that crashes or exceeds the
         timeout (waiting included) is killed and replaced, and the conversion is retried once, with a
         fresh timeout, on another worker; then ConversionTimeoutError or ConversionError.
         """
@@ -542,9 +579,10 @@ class ConversionPool:
             raise ValueError(f"timeout must be positive, not {budget!r}")
         failure: _WorkerLost | None = None
         job = _Job(docx, pdfa)
+        request = _CURRENT_REQUEST.get()
         for attempt in range(2):
             deadline = time.monotonic() + budget
-            worker = self._acquire(deadline, job, retry=attempt > 0)
+            worker = self._acquire(deadline, job, retry=attempt > 0, request=request)
             try:
                 pdf = self._convert_on(worker, job, deadline)
             except _WorkerLost as exc:
@@ -605,30 +643,43 @@ class ConversionPool:
 
     # -- handing workers out ----------------------------------------------------------------------
 
-    def _acquire(self, deadline: float, job: _Job, *, retry: bool) -> _Worker:
-        """A worker for this thread: an idle one, else a place in the queue (a retry goes first and
-        is never refused, it already held a place). A worker handed over from the queue has been sent
+    def _acquire(self, deadline: float, job: _Job, *, retry: bool, request: ConversionRequest | None) -> _Worker:
+        """A worker for this thread: an idle one, else a place in the queue. A retry goes first and is never
+        refused (it already held a place); so is a later conversion of an admitted `request`, which waits
+        behind retries and other such conversions only. A worker handed over from the queue has been sent
         `job` already."""
         with self._lock:
             if self._state != "running":
                 raise ConversionError(bilingual("PDF转换服务未运行", "the conversion pool is not running"))
+            admitted = request is not None and request.admitted
+            if request is not None and request.refusal is not None:
+                raise request.refusal
             if self._idle:
                 worker = self._idle.popleft()
                 worker.state = "busy"
+                if request is not None:
+                    request.admitted = True
                 return worker
-            if not retry and len(self._waiters) >= self._max_queue:
-                raise BusyError(
+            if not retry and not admitted and len(self._waiters) >= self._max_queue:
+                refusal = BusyError(
                     bilingual(
                         f"PDF转换队列已满（{len(self._waiters)}个请求等待），请稍后重试",
                         f"the conversion queue is full ({len(self._waiters)} waiting); retry later",
                     ),
                     retry_after=self._retry_after(),
                 )
-            waiter = _Waiter(job)
+                if request is not None:
+                    request.refusal = refusal
+                raise refusal
+            waiter = _Waiter(job, ahead=retry or admitted)
             if retry:
                 self._waiters.appendleft(waiter)
+            elif admitted:
+                self._waiters.insert(sum(w.ahead for w in self._waiters), waiter)
             else:
                 self._waiters.append(waiter)
+            if request is not None:
+                request.admitted = True
         waiter.event.wait(max(0.0, deadline - time.monotonic()))
         with self._lock:
             if waiter.worker is not None:

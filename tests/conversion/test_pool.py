@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import io
 import os
 import re
@@ -16,7 +17,7 @@ from docx import Document
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from service.conversion import ConversionPool
+from service.conversion import ConversionPool, conversion_request
 from service.conversion.pool import SHARED_MEMORY, _default_work_dir
 from service.errors import BusyError, ConversionError, ConversionTimeoutError
 
@@ -253,6 +254,61 @@ def test_a_full_queue_is_refused_at_once_with_retry_after(tmp_path: Path, sample
             first.join()
             queued.join()
         assert len(results) == 2
+
+
+def test_a_request_admitted_once_is_never_refused_later_and_its_conversion_goes_ahead(tmp_path: Path) -> None:
+    # A PDF may take several conversions (page rules render again, parts convert side by side): once its first
+    # got past the full-queue check, refusing a later one would throw the work done away (ADR 0020).
+    first_pass, second_pass, busy, waiting = (numbered_docx(n) for n in range(4))
+    with ConversionPool(size=1, max_queue=1, work_dir=tmp_path, timeout=30) as pool:
+        with conversion_request():
+            pool.convert(first_pass)
+            # What a thread converting one part of the document runs in: a copy of the request's context.
+            later_in_the_request = contextvars.copy_context()
+        office = soffice_pid_of(pool)
+        os.kill(office, signal.SIGSTOP)  # holds the only worker busy until SIGCONT
+        results: dict[bytes, bytes] = {}
+
+        def convert(docx: bytes) -> None:
+            with conversion_request():
+                results[docx] = pool.convert(docx)
+
+        def convert_later_in_the_request() -> None:
+            results[second_pass] = later_in_the_request.run(pool.convert, second_pass)
+
+        threads = [
+            threading.Thread(target=convert, args=(busy,)),
+            threading.Thread(target=convert, args=(waiting,)),
+            threading.Thread(target=convert_later_in_the_request),
+        ]
+        try:
+            threads[0].start()
+            wait_until(lambda: pool.status()["workers"][0]["state"] == "busy", 5, "the worker is busy")
+            threads[1].start()
+            wait_until(lambda: pool.status()["queue_length"] == 1, 5, "the queue is full")
+            with conversion_request():
+                refused_request = contextvars.copy_context()
+                with pytest.raises(BusyError):
+                    pool.convert(numbered_docx(9))  # a new request is refused at the door...
+
+            threads[2].start()
+
+            wait_until(lambda: pool.status()["queue_length"] == 2, 5, "the admitted request's conversion waits")
+            assert [waiter.job.docx for waiter in pool._waiters] == [second_pass, waiting]
+        finally:
+            os.kill(office, signal.SIGCONT)
+            for thread in threads:
+                if thread.ident is not None:
+                    thread.join()
+        assert {docx: re.sub(r"\s+", " ", pdf_text(pdf)).strip() for docx, pdf in results.items()} == {
+            busy: "Document 002",
+            waiting: "Document 003",
+            second_pass: "Document 001",
+        }
+        # ...and stays refused, so that its other parts do not take offices for nothing, even once they are free.
+        assert pool.status()["queue_length"] == 0
+        with pytest.raises(BusyError):
+            refused_request.run(pool.convert, numbered_docx(9))
 
 
 def test_a_worker_is_recycled_after_max_conversions_without_failing_a_request(
