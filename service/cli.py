@@ -27,7 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # One process with threads: the process owns one warm LibreOffice pool (GONGWEN_CONVERTERS, one per
     # core); more processes would each start their own pool and multiply the memory.
     serve.add_argument("--workers", type=int, default=1, help="processes, each with its own converter pool")
-    serve.add_argument("--threads", type=int, default=16, help="request threads per process")
+    serve.add_argument(
+        "--threads",
+        type=int,
+        help="request threads per process (default GONGWEN_SERVE_THREADS, else converters + their queue + 48)",
+    )
     serve.set_defaults(handler=_serve)
 
     render = commands.add_parser("render", help="render one document from a JSON body")
@@ -197,28 +201,62 @@ def _serve(args: argparse.Namespace) -> int:
     from service.typography.title import load_dictionary
 
     settings = Settings.from_environment()
+    options = _gunicorn_options(args, settings)
 
     class GongwenServer(BaseApplication):
         def load_config(self) -> None:
-            self.cfg.set("bind", f"{args.host}:{args.port}")
-            self.cfg.set("workers", args.workers)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", args.threads)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("graceful_timeout", 30)
-            self.cfg.set("worker_exit", _stop_converter)
+            for name, value in options.items():
+                self.cfg.set(name, value)
 
         def load(self) -> Any:
             # Runs in each worker process after the fork, so every process warms its own pool, and the
             # title dictionary (0.4 s) is loaded before the first request rather than during it.
             app = create_app(settings)
+            app.wsgi_app = _one_conversion_request_each(app.wsgi_app)  # type: ignore[method-assign]
             app.extensions["gongwen.converter"].warm()
             load_dictionary()
             return app
 
-    print(f"gongwen: serving on http://{args.host}:{args.port} with {args.workers} workers", flush=True)
+    threads = options["threads"]
+    print(
+        f"gongwen: serving on http://{args.host}:{args.port} with {args.workers} workers × {threads} threads",
+        flush=True,
+    )
     GongwenServer().run()
     return 0
+
+
+def _gunicorn_options(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
+    """gunicorn's settings for `gongwen serve`: gthread, with threads to spare beside the conversions."""
+    from service.config import serve_threads_problems
+    from service.errors import ConfigurationError
+
+    threads = args.threads or settings.effective_serve_threads
+    problems = serve_threads_problems(threads, settings)
+    if problems:
+        raise ConfigurationError("; ".join(problems), errors={"threads": problems})
+    return {
+        "bind": f"{args.host}:{args.port}",
+        "workers": args.workers,
+        "worker_class": "gthread",
+        # A request waits for a thread outside the application, in gthread's queue, where nothing can answer
+        # 503; so every request the pool may hold gets a thread, and 48 more remain (ADR 0020).
+        "threads": threads,
+        "accesslog": "-",
+        "graceful_timeout": 30,
+        "worker_exit": _stop_converter,
+    }
+
+
+def _one_conversion_request_each(wsgi_app: Any) -> Any:
+    """WSGI middleware: the conversions of one HTTP request are admitted, or refused with 503, as a whole."""
+    from service.conversion import conversion_request
+
+    def application(environ: Any, start_response: Any) -> Any:
+        with conversion_request():
+            return wsgi_app(environ, start_response)
+
+    return application
 
 
 def _stop_converter(_server: Any, worker: Any) -> None:

@@ -11,6 +11,11 @@ from typing import Any
 from service.errors import ConfigurationError, bilingual
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Requests that may wait for each converter before the service answers 503 busy (docs/decisions/0003).
+QUEUE_PER_CONVERTER = 8
+# Request threads of `gongwen serve` beyond those the conversion pool can hold: for DOCX, the registry and
+# the pages, which need no converter and must not wait behind PDFs that do (docs/decisions/0020).
+THREADS_BESIDE_CONVERSIONS = 48
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,8 @@ class Settings:
     conversion_timeout: int = 30
     # Requests allowed to wait for a converter before the service answers 503 (0: 8 per converter).
     conversion_queue: int = 0
+    # Request threads of `gongwen serve` (0: converters + their queue + 48, see effective_serve_threads).
+    serve_threads: int = 0
     converter_max_conversions: int = 500
     converter_max_rss_mb: int = 1024
     uno_python: Path = Path("/usr/bin/python3")
@@ -55,6 +62,20 @@ class Settings:
     def files_dir(self) -> Path:
         """The content-addressed file store (by SHA-256)."""
         return self.data_dir / "files"
+
+    @property
+    def effective_conversion_queue(self) -> int:
+        return self.conversion_queue or QUEUE_PER_CONVERTER * self.converters
+
+    @property
+    def conversion_holdings(self) -> int:
+        """Requests the conversion pool may hold at once, converting or waiting; each holds a request thread."""
+        return self.converters + self.effective_conversion_queue
+
+    @property
+    def effective_serve_threads(self) -> int:
+        """Enough threads that requests for a converter, however many, leave THREADS_BESIDE_CONVERSIONS free."""
+        return self.serve_threads or self.conversion_holdings + THREADS_BESIDE_CONVERSIONS
 
     @property
     def effective_database_url(self) -> str:
@@ -109,6 +130,10 @@ class Settings:
                 found.append(bilingual(f"{name}须为正整数", f"GONGWEN_{name.upper()} must be at least 1"))
         if self.proxy_hops < 0:
             found.append(bilingual("代理层数不得为负", "GONGWEN_PROXY_HOPS must be 0 or more"))
+        for name in ("conversion_queue", "serve_threads"):
+            if getattr(self, name) < 0:
+                found.append(bilingual(f"{name}不得为负", f"GONGWEN_{name.upper()} must be 0 or more"))
+        found.extend(serve_threads_problems(self.serve_threads, self))
         if self.max_body_bytes < 1024:
             found.append(bilingual("请求体上限不得小于1024字节", "GONGWEN_MAX_BODY_BYTES must be at least 1024"))
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
@@ -133,6 +158,20 @@ class Settings:
         if self.auto_migrate not in {"on", "off"}:
             found.append(bilingual("auto_migrate应为on或off", "GONGWEN_AUTO_MIGRATE must be on or off"))
         return found
+
+
+def serve_threads_problems(threads: int, settings: Settings) -> list[str]:
+    """What is wrong with `threads` request threads for these settings' conversion pool (0: the default)."""
+    if threads <= 0 or threads > settings.conversion_holdings:
+        return []
+    # Every thread could then be waiting for a converter, and a DOCX would queue behind them, unanswered.
+    return [
+        bilingual(
+            f"请求线程数须大于PDF转换可占用的{settings.conversion_holdings}个",
+            f"GONGWEN_SERVE_THREADS (--threads) must exceed the {settings.conversion_holdings} requests the "
+            f"conversion pool may hold (converters + queue), not {threads}",
+        )
+    ]
 
 
 def _coerce(name: str, raw: str) -> Any:

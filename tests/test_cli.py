@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import re
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,9 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from service import create_app
-from service.cli import main
+from service.cli import _gunicorn_options, _one_conversion_request_each, main
 from service.config import Settings
+from service.conversion.pool import _CURRENT_REQUEST
 from tests.conftest import load_example
 
 
@@ -285,3 +288,44 @@ def test_templates_upload_activate_roll_back_and_list(
     assert re.search(r"v2\s+ok\s+.* cli: 新的盖章要求", listing), listing
     assert re.search(r"v3\s+lint errors", listing), listing
     assert "填报单位（加盖公章）" in zipfile.ZipFile(tmp_path / "v2.docx").read("word/document.xml").decode("utf-8")
+
+
+def _serve_arguments(threads: int | None = None) -> argparse.Namespace:
+    return argparse.Namespace(host="127.0.0.1", port=8000, workers=1, threads=threads)
+
+
+def test_serve_gives_a_thread_to_every_request_the_pool_may_hold_and_48_more() -> None:
+    options = _gunicorn_options(_serve_arguments(), Settings(converters=2))
+
+    # 2 converting + 16 queued may each hold a thread; DOCX and reading requests must never queue behind them.
+    assert (options["worker_class"], options["threads"]) == ("gthread", 66)
+    assert _gunicorn_options(_serve_arguments(threads=80), Settings(converters=2))["threads"] == 80
+
+
+def test_serve_refuses_threads_that_waiting_conversions_could_all_hold(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GONGWEN_CONVERTERS", "2")
+
+    assert main(["serve", "--threads", "16"]) == 1
+
+    error = capsys.readouterr().err
+    assert "must exceed the 18 requests the conversion pool may hold" in error
+    assert "serving on" not in error
+
+
+def test_serve_makes_each_http_request_one_conversion_request() -> None:
+    # Each request's conversions are admitted or refused as a whole (ConversionPool, ADR 0020), and no
+    # admission carries over to the next request the same thread serves.
+    seen = []
+
+    def application(environ: dict[str, object], start_response: object) -> Iterable[bytes]:
+        seen.append(_CURRENT_REQUEST.get())
+        return [b""]
+
+    wrapped = _one_conversion_request_each(application)
+    for _ in range(2):
+        wrapped({}, None)
+
+    assert seen[0] is not None and seen[1] is not None and seen[0] is not seen[1]
+    assert _CURRENT_REQUEST.get() is None

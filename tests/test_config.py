@@ -46,3 +46,31 @@ def test_settings_are_frozen() -> None:
 
     with pytest.raises(AttributeError):
         settings.max_body_bytes = 1  # type: ignore[misc]
+
+
+def test_serve_threads_leave_48_beside_every_request_the_conversion_pool_may_hold() -> None:
+    settings = Settings.from_environment({"GONGWEN_CONVERTERS": "2"})
+
+    # Two converters and their queue of 8 each: 18 requests may wait on LibreOffice, 48 others still get a thread.
+    assert (settings.effective_conversion_queue, settings.conversion_holdings) == (16, 18)
+    assert settings.effective_serve_threads == 66
+    assert Settings.from_environment({"GONGWEN_SERVE_THREADS": "100"}).effective_serve_threads == 100
+
+
+@pytest.mark.parametrize(
+    ("environment", "variable"),
+    [
+        pytest.param({"GONGWEN_SERVE_THREADS": "18"}, "GONGWEN_SERVE_THREADS", id="threads-all-held-by-conversions"),
+        pytest.param({"GONGWEN_SERVE_THREADS": "-1"}, "GONGWEN_SERVE_THREADS", id="negative-threads"),
+        pytest.param({"GONGWEN_CONVERSION_QUEUE": "-1"}, "GONGWEN_CONVERSION_QUEUE", id="negative-queue"),
+    ],
+)
+def test_serve_threads_and_queue_that_would_starve_requests_are_refused(
+    environment: dict[str, str], variable: str
+) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.from_environment({"GONGWEN_CONVERTERS": "2", **environment})
+
+    (problem,) = raised.value.errors["settings"]
+    assert variable in problem
+    assert " / " in problem

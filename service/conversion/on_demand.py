@@ -48,7 +48,7 @@ def pool_from_settings(settings: Settings) -> OnDemandPool:
             fonts_config=settings.fonts_config,
             python=str(settings.uno_python),
             timeout=float(settings.conversion_timeout),
-            max_queue=settings.conversion_queue or None,
+            max_queue=settings.effective_conversion_queue,
             max_conversions=settings.converter_max_conversions,
             max_rss_bytes=settings.converter_max_rss_mb * 1024 * 1024,
         )
