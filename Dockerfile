@@ -14,20 +14,28 @@ RUN bash /opt/gongwen/scripts/setup-system.sh --runtime-only \
     && apt-get install -y -qq --no-install-recommends tini=0.19.* \
     && rm -rf /var/lib/apt/lists/*
 
+# The data directory is a volume apart from the home directory: several containers may share it (the file
+# store, see README "Scale-out"), while what programs keep in $HOME (fontconfig's cache, gunicorn's control
+# socket) belongs to one container.
+RUN groupadd --system --gid 10001 gongwen \
+    && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/gongwen gongwen \
+    && install -d -o 10001 -g 10001 /var/lib/gongwen
+
 WORKDIR /opt/gongwen
-COPY pyproject.toml README.md ./
+# The dependencies first, from pyproject.toml alone, so that a change to the code rebuilds only the layers
+# below this one (seconds) rather than the whole virtual environment.
+COPY pyproject.toml ./
+RUN python3 -m venv /opt/gongwen/.venv \
+    && python3 -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"], sep="\n")' \
+        >/tmp/requirements.txt \
+    && /opt/gongwen/.venv/bin/pip install --no-cache-dir --requirement /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+COPY README.md ./
 COPY service ./service
 COPY schemas ./schemas
 COPY templates ./templates
 COPY fonts ./fonts
-# The data directory is a volume apart from the home directory: several containers may share it (the file
-# store, see README "Scale-out"), while what programs keep in $HOME (fontconfig's cache, gunicorn's control
-# socket) belongs to one container.
-RUN python3 -m venv /opt/gongwen/.venv \
-    && /opt/gongwen/.venv/bin/pip install --no-cache-dir . \
-    && groupadd --system --gid 10001 gongwen \
-    && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/gongwen gongwen \
-    && install -d -o 10001 -g 10001 /var/lib/gongwen
+RUN /opt/gongwen/.venv/bin/pip install --no-cache-dir --no-deps .
 
 ENV PATH=/opt/gongwen/.venv/bin:$PATH \
     GONGWEN_TEMPLATES_DIR=/opt/gongwen/templates \
