@@ -21,6 +21,9 @@ YEAR_OPEN = "〔"  # U+3014, GB/T 9704-2012 7.2.5: 六角括号
 YEAR_CLOSE = "〕"  # U+3015
 FIRST_YEAR = 1949  # decision: nothing older is issued by today's organs
 LAST_YEAR = 2100  # decision: a guard against typos such as 〔2206〕
+# decision: no series runs to a million numbers in a year; the guard also keeps serials within the
+# register's 32-bit integer column and away from int()'s 4300-digit limit.
+MAX_SERIAL = 999_999
 EXAMPLE = "青政办发〔2026〕15号"
 
 # Brackets clerks put round the year instead of 〔〕: ASCII, 【】, full-width round and square, angle, small.
@@ -58,6 +61,8 @@ class DocNumber:
             raise DocNumberError(_year_range_message(self.year))
         if self.serial < 1:
             raise DocNumberError(bilingual("发文字号序号须从1开始", f"The serial must be 1 or more, got {self.serial}"))
+        if self.serial > MAX_SERIAL:
+            raise DocNumberError(_serial_too_large_message())
 
     def __str__(self) -> str:
         return f"{self.prefix}{YEAR_OPEN}{self.year}{YEAR_CLOSE}{self.serial}号"
@@ -72,6 +77,9 @@ def _prefix_problem(prefix: str) -> tuple[str, str] | None:
         return ("机关代字中不得含括号", "The issuing organ's code must not contain brackets")
     if _is_ascii_number(prefix):
         return ("机关代字不能只有数字", "The issuing organ's code cannot be digits only")
+    # parse_doc_number() turns full-width digits into ASCII ones, so a prefix keeping them would not read back.
+    if prefix != prefix.translate(_FULL_WIDTH_DIGITS):
+        return ("机关代字中的数字应为半角阿拉伯数字", "Digits in the issuing organ's code must be ASCII digits")
     return None
 
 
@@ -80,6 +88,10 @@ def _year_range_message(year: int) -> str:
         f"发文字号年份{year}不在{FIRST_YEAR}至{LAST_YEAR}之间",
         f"The year {year} is outside {FIRST_YEAR}..{LAST_YEAR}",
     )
+
+
+def _serial_too_large_message() -> str:
+    return bilingual(f"发文字号序号不能大于{MAX_SERIAL}", f"The serial cannot be larger than {MAX_SERIAL}")
 
 
 def _refuse(chinese: str, english: str, suggestion: str | None = None) -> DocNumberError:
@@ -94,7 +106,7 @@ def parse_doc_number(text: str) -> tuple[DocNumber, list[Correction]]:
     Repaired, one Correction each: spaces anywhere (including full-width ones); full-width digits;
     the year in [] 【】 () （） 〈〉 ［］ ﹝﹞ instead of 〔〕. Refused: an empty number, a missing or
     malformed 机关代字, a year that is not four Arabic digits between 1949 and 2100, a serial with
-    第 or leading zeros or equal to 0, a missing 号 or text after it.
+    第 or leading zeros, equal to 0 or above 999999, a missing 号 or text after it.
     """
     corrections: list[Correction] = []
     current = text
@@ -157,11 +169,14 @@ def _validated(prefix: str, year_text: str, rest: str) -> DocNumber:
     ordinal = rest.startswith("第")
     serial_text = _leading_digits(rest[1:] if ordinal else rest)
     tail = rest[len(serial_text) + ordinal :]
-    serial = int(serial_text) if serial_text else 0
+    significant = serial_text.lstrip("0")
+    serial = int(significant or "0") if len(significant) <= len(str(MAX_SERIAL)) else MAX_SERIAL + 1
 
     def suggestion(year: int) -> str | None:
-        """The number with every slip below fixed, if the serial leaves no doubt what was meant."""
-        if serial < 1 or not (tail == "" or tail.startswith("号")):
+        """The number with every slip below fixed, if that number is valid and the serial leaves no doubt."""
+        if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= serial <= MAX_SERIAL):
+            return None
+        if not (tail == "" or tail.startswith("号")):
             return None
         return f"{prefix}{YEAR_OPEN}{year}{YEAR_CLOSE}{serial}号"
 
@@ -193,6 +208,8 @@ def _validated(prefix: str, year_text: str, rest: str) -> DocNumber:
         raise _refuse(f"发文字号序号“{tail}”应为阿拉伯数字", f"The serial {tail} must be Arabic digits")
     if serial == 0:
         raise _refuse("发文字号序号不能为0", "The serial cannot be 0")
+    if serial > MAX_SERIAL:
+        raise DocNumberError(_serial_too_large_message())
     if serial_text.startswith("0"):
         raise _refuse("发文字号序号不得以0开头", "The serial must not be zero-padded", suggestion(year))
     if not tail:
