@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -11,7 +12,11 @@ from service.typography.corrections import Correction, bilingual
 # What a list item may carry at its end that the list itself supplies (separator, colon, full stop).
 _LIST_PUNCTUATION = "，,、；;：:。"
 _COLONS = ":："
-_SENTENCE_ENDS = "。！？；…”"
+# Trailing punctuation is stripped together with the spaces among it: 县财政局， ： is 县财政局.
+_TRAILING_LIST_PUNCTUATION = re.compile(rf"[\s{_LIST_PUNCTUATION}]+$")
+_TRAILING_COLONS = re.compile(rf"[\s{_COLONS}]+$")
+_SENTENCE_ENDS = "。！？；…”.!?;"
+_CLOSED_SENTENCE_ENDS = "。！？.!?"  # what may stand before a closing parenthesis that ends the text
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 # Marks drawn from the Chinese font although Unicode calls them ambiguous (see text_metrics).
 _CJK_AMBIGUOUS = frozenset("“”‘’…—·")
@@ -28,7 +33,7 @@ def join_names(names: Sequence[str], *, separator: str = "，") -> str:
 def _list_items(names: Sequence[str]) -> list[str]:
     if isinstance(names, str):
         raise TypeError("names must be a sequence of names, not one string")
-    items = [name.strip().rstrip(_LIST_PUNCTUATION).rstrip() for name in names]
+    items = [_TRAILING_LIST_PUNCTUATION.sub("", name.strip()) for name in names]
     items = [item for item in items if item]
     if not items:
         raise ValueError("名单为空 / the list of names is empty")
@@ -54,7 +59,7 @@ def strip_trailing_colon(name: str) -> tuple[str, Correction | None]:
     stripped = name.rstrip()
     if not stripped.endswith(tuple(_COLONS)):
         return name, None
-    stripped = stripped.rstrip(_COLONS).rstrip()
+    stripped = _TRAILING_COLONS.sub("", stripped)
     return stripped, Correction(
         name,
         stripped,
@@ -68,12 +73,14 @@ def strip_trailing_colon(name: str) -> tuple[str, Correction | None]:
 def ensure_full_stop(text: str) -> str:
     """`text` ending in "。" unless it ends a sentence already (。！？；…” or 。）) or with a colon.
 
-    When a stop is added, trailing whitespace goes; otherwise the text comes back unchanged.
+    A half-width . ! ? ; counts as ending the sentence too: 是否参加? wants its ? made full-width, not a
+    second mark after it. When a stop is added, trailing whitespace goes; otherwise the text comes back
+    unchanged.
     """
     body = text.rstrip()
     if not body or body[-1] in _SENTENCE_ENDS or body[-1] in _COLONS:
         return text
-    if body[-1] == "）" and body[-2:-1] in ("。", "！", "？"):
+    if body[-1] in "）)" and body[-2:-1] and body[-2] in _CLOSED_SENTENCE_ENDS:
         return text
     return body + "。"
 
@@ -88,12 +95,12 @@ def _is_ascii_alnum(character: str) -> bool:
     return character.isascii() and character.isalnum()
 
 
-def _neighbour(text: str, index: int, step: int) -> str:
-    """The nearest character from text[index] in direction `step`, skipping spaces ("" at either end)."""
+def _neighbour(text: str, index: int, step: int) -> int | None:
+    """The position of the nearest character from text[index] in direction `step`, skipping spaces."""
     index += step
     while 0 <= index < len(text) and text[index] in _ADJACENT_SPACES:
         index += step
-    return text[index] if 0 <= index < len(text) else ""
+    return index if 0 <= index < len(text) else None
 
 
 def _between_ascii(text: str, index: int) -> bool:
@@ -104,17 +111,21 @@ def _between_ascii(text: str, index: int) -> bool:
 
 
 def _beside_chinese(text: str, index: int) -> bool:
-    return _is_cjk(_neighbour(text, index, -1)) or _is_cjk(_neighbour(text, index, 1))
+    return any(
+        neighbour is not None and _is_cjk(text[neighbour])
+        for neighbour in (_neighbour(text, index, -1), _neighbour(text, index, 1))
+    )
 
 
 def normalise_punctuation(text: str) -> tuple[str, list[Correction]]:
     """Half-width , ; : ? ! ( ) in Chinese running text made full-width, with one Correction listing them.
 
-    A mark is converted when the nearest character on either side is Chinese, unless it sits between
-    two ASCII letters or digits: times (9:00), decimals (98.5), numbers (1,000), phone numbers
-    (0578-2123456), e-mail addresses and URLs (http://) stay as written. Matched parentheses are
-    converted together or not at all, so 会议(2026) becomes 会议（2026） and f(x) stays. Spaces and
-    tabs next to a converted mark are removed, since the full-width mark carries its own spacing.
+    A mark is converted when the nearest character on either side is Chinese or a converted mark (so
+    会,, becomes 会，，), unless it sits between two ASCII letters or digits: times (9:00), decimals
+    (98.5), numbers (1,000), phone numbers (0578-2123456), e-mail addresses and URLs (http://) stay as
+    written. Matched parentheses are converted together or not at all, so 会议(2026) becomes
+    会议（2026） and f(x) stays. Spaces and tabs next to a converted mark are removed, since the
+    full-width mark carries its own spacing. Normalising the result again changes nothing.
     """
     partner: dict[int, int] = {}
     open_positions: list[int] = []
@@ -125,16 +136,27 @@ def normalise_punctuation(text: str) -> tuple[str, list[Correction]]:
             opening = open_positions.pop()
             partner[opening], partner[index] = index, opening
 
+    def group(index: int) -> tuple[int, ...]:
+        return (index, partner[index]) if index in partner else (index,)
+
+    # A converted mark is Chinese punctuation, so the marks beside it are in Chinese text too (会,, is 会，，):
+    # converting them as well is what lets a second pass find nothing left to do.
     converted: set[int] = set()
-    for index, character in enumerate(text):
-        if character not in _HALF_TO_FULL:
+    pending = [
+        index
+        for index, character in enumerate(text)
+        if character in _HALF_TO_FULL and any(_beside_chinese(text, i) for i in group(index))
+    ]
+    while pending:
+        index = pending.pop()
+        if index in converted or any(_between_ascii(text, i) for i in group(index)):
             continue
-        if index in partner:
-            pair = (index, partner[index])
-            if not any(_between_ascii(text, i) for i in pair) and any(_beside_chinese(text, i) for i in pair):
-                converted.add(index)
-        elif not _between_ascii(text, index) and _beside_chinese(text, index):
-            converted.add(index)
+        for member in group(index):
+            converted.add(member)
+            for step in (-1, 1):
+                neighbour = _neighbour(text, member, step)
+                if neighbour is not None and text[neighbour] in _HALF_TO_FULL and neighbour not in converted:
+                    pending.append(neighbour)
     if not converted:
         return text, []
 
