@@ -7,6 +7,7 @@ import logging
 import math
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,7 @@ _EXTRA_LINE = 150.0
 _SHAPE = 40.0
 _SHAPE_PER_CHAR = 10.0
 _TRAPEZOID = 10.0
+_ZWJ = "\u200d"  # ZERO WIDTH JOINER: the character after it draws as one glyph with the one before
 # Search steps per line count before the best cut found so far is taken: realistic titles need a few
 # hundred; the cap keeps a pathological 100-character title in the milliseconds.
 _SEARCH_BUDGET = 5000
@@ -98,10 +100,29 @@ def _is_ascii_visible(character: str) -> bool:
     return character.isascii() and not character.isspace()
 
 
+def _joins_previous(character: str) -> bool:
+    """A combining mark or variation selector (U+FE0F makes an emoji): drawn as part of the character before."""
+    return unicodedata.category(character) in ("Mn", "Me")
+
+
+def _clusters(text: str) -> list[str]:
+    """The characters of `text` a line may break between: marks stay with their base, ZWJ sequences whole."""
+    clusters: list[str] = []
+    for character in text:
+        if clusters and (_joins_previous(character) or _ZWJ in (character, clusters[-1][-1])):
+            clusters[-1] += character
+        else:
+            clusters.append(character)
+    return clusters
+
+
 def _glued(left: str, right: str) -> bool:
     """Whether a line must not break between two neighbouring tokens."""
     last, first = left[-1], right[0]
     if first in _NO_LINE_START or last in _NO_LINE_END:
+        return True
+    # jieba cuts before marks and selectors; apart from their base they would also measure wrong (text_metrics).
+    if _joins_previous(first) or _ZWJ in (first, last):
         return True
     if _is_ascii_visible(last) and _is_ascii_visible(first):
         return True  # one ASCII run: GB/T, 9704-2012, 3.5
@@ -165,10 +186,14 @@ def _pieces(tokens: list[str]) -> tuple[list[str], list[str]]:
 def _split_wide(piece: str, gap: str, max_chars: float) -> list[tuple[str, str, float]]:
     """A piece wider than a line as (text, gap before, extra cost of breaking before) triples.
 
-    It splits at its spaces first (a long ASCII phrase), and a word still too wide into characters.
+    It splits at its spaces first (a long ASCII phrase), and a word still too wide into characters (a
+    character keeping its combining marks).
     """
     parts: list[tuple[str, str, float]] = []
     words = re.split(r"(\s+)", piece)
+    for index in range(len(words) - 2, 0, -2):
+        if words[index + 1] and _joins_previous(words[index + 1][0]):  # a mark on a space is no break
+            words[index - 1 : index + 2] = ["".join(words[index - 1 : index + 2])]
     for index in range(0, len(words), 2):
         word = words[index]
         if not word:
@@ -178,8 +203,9 @@ def _split_wide(piece: str, gap: str, max_chars: float) -> list[tuple[str, str, 
         if width_in_chars(word) <= max_chars:
             parts.append((word, before, first_cost))
             continue
-        parts.append((word[0], before, first_cost))
-        parts.extend((character, "", _INSIDE_ATOM) for character in word[1:])
+        first, *rest = _clusters(word)
+        parts.append((first, before, first_cost))
+        parts.extend((cluster, "", _INSIDE_ATOM) for cluster in rest)
     return parts
 
 
@@ -396,11 +422,17 @@ def break_title(title: str, *, max_chars: int = TITLE_MAX_CHARS) -> list[str]:
     if width_in_chars(text) <= max_chars:
         return [text] if text else []
     search = _Search(_atoms(text, max_chars), max_chars)
-    # One atom a line always fits (wider atoms were split), so some count up to search.count succeeds.
-    for lines in range(max(2, math.ceil(search.total / max_chars)), search.count + 1):
+    # One atom a line always fits (wider atoms were split), so some count up to search.count succeeds. The
+    # whitespace where a line breaks is dropped, so only the atoms' own widths bound the count from below.
+    fewest = max(2, math.ceil(search.prefix[search.count] / max_chars))
+    for lines in range(min(fewest, search.count), search.count + 1):
         search.search(lines, 0.0)
         if search.best_score < math.inf:
             if lines < search.count:
                 search.search(lines + 1, _EXTRA_LINE)
             break
+    if search.best_score == math.inf:
+        # No cut fits: one atom is wider than a line even alone (a character whose marks widen it), so each
+        # atom gets a line of its own rather than the whole title one line.
+        search.best_breaks = list(range(1, search.count))
     return search.best_lines()
