@@ -33,17 +33,20 @@ def is_workday(day: date) -> bool:
 
     Raises PayloadInvalidError when the year's schedule is not published (or not yet known here).
     """
-    years = published_years()
-    if day.year not in years:
-        raise PayloadInvalidError(
-            bilingual(
-                f"{day.year}年的节假日安排尚未公布（本服务只有{years.start}至{years.stop - 1}年的安排），"
-                "无法推算工作日",
-                f"The official holiday schedule for {day.year} is not published or not yet known here "
-                f"(known: {years.start}-{years.stop - 1}); working days in {day.year} cannot be counted.",
-            )
-        )
+    if day.year not in published_years():
+        raise _unpublished(day.year)
     return bool(chinese_calendar.is_workday(day))
+
+
+def _unpublished(year: int) -> PayloadInvalidError:
+    years = published_years()
+    return PayloadInvalidError(
+        bilingual(
+            f"{year}年的节假日安排尚未公布（本服务只有{years.start}至{years.stop - 1}年的安排），无法推算工作日",
+            f"The official holiday schedule for {year} is not published or not yet known here "
+            f"(known: {years.start}-{years.stop - 1}); working days in {year} cannot be counted.",
+        )
+    )
 
 
 def add_workdays(start: date, count: int) -> date:
@@ -54,6 +57,8 @@ def add_workdays(start: date, count: int) -> date:
     """
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ValueError(f"工作日数须为正整数 / count must be a positive whole number, got {count!r}")
+    if start == date.max:  # the day after would overflow before is_workday() could refuse it
+        raise _unpublished(start.year + 1)
     day, found = start, 0
     while found < count:
         day += _ONE_DAY
