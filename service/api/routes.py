@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, current_app, jsonify, request
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from service.api.blueprint import PROBLEM_RESPONSE, bp
 from service.api.security import EVERYONE, RENDERERS, allow
@@ -151,10 +151,11 @@ def show_document_kind(name: str) -> Response:
 def _read_json_body() -> Any:
     if not request.is_json:
         raise UnsupportedMediaType()
-    body = request.get_json(silent=True)
-    if body is None:
-        raise MalformedBodyError(bilingual("请求体无法按JSON解析", "The body could not be parsed as JSON"))
-    return body
+    try:
+        # `null` is JSON too: it comes back as None and is refused (422) as a body that is not an object.
+        return request.get_json()
+    except BadRequest as exc:
+        raise MalformedBodyError(bilingual("请求体无法按JSON解析", "The body could not be parsed as JSON")) from exc
 
 
 def _output_format() -> OutputFormat:

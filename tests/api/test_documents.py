@@ -229,3 +229,12 @@ def test_hostile_text_in_every_field_is_printed_exactly(
     assert response.status_code == 200, response.get_json()
     text = document_text(response.data).replace("\n", "")
     assert HOSTILE in text
+
+
+def test_json_null_body_is_422_not_a_malformed_body(client: FlaskClient) -> None:
+    # Found by the fuzzer (tests/api/test_fuzz.py): `null` is valid JSON, yet it was answered 400 "could not be parsed".
+    response = client.post(NOTICE_URL, data="null", content_type="application/json")
+
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "payload_invalid"
+    assert response.get_json()["errors"] == {"": ["应为JSON对象 / Expected a JSON object."]}
