@@ -102,28 +102,43 @@ class ArchiveRunner:
         """Take the run's lease and carry it to the end; returns what stood in the way, if anything.
 
         `Claim.FINISHED`: nothing to do (running a finished run again changes nothing). `Claim.LEASED`:
-        another live worker holds it; the caller may try again after the claim's `retry_after` seconds.
+        another worker holds it (its owner), or storage is away just now (no owner); the caller may try again
+        after the claim's `retry_after` seconds.
         """
-        claim = runs.claim_run(self.database, run_id, self.owner, self.lease_seconds)
+        with self._active_lock:
+            if run_id in self._active:
+                # Queued twice, and another thread of this worker carries it already.
+                return runs.Claim(runs.ClaimOutcome.LEASED, self.owner, self.lease_seconds)
+            self._active.add(run_id)
+        try:
+            return self._claim_and_carry_out(run_id, progress or (lambda _progress: None))
+        finally:
+            with self._active_lock:
+                self._active.discard(run_id)
+
+    def _claim_and_carry_out(self, run_id: str, report: ProgressCallback) -> runs.Claim:
+        try:
+            claim = runs.claim_run(self.database, run_id, self.owner, self.lease_seconds)
+        except StorageUnavailableError as error:
+            log.warning("archive run %s: %s; trying again in %d s", run_id, error.detail, error.retry_after)
+            return runs.Claim(runs.ClaimOutcome.LEASED, "", error.retry_after)
         if claim.outcome is not runs.ClaimOutcome.CLAIMED:
             return claim
-        report = progress or (lambda _progress: None)
         stop = threading.Event()
         lost = threading.Event()
         heartbeat = threading.Thread(
             target=self._keep_lease, args=(run_id, stop, lost), name=f"lease-{run_id[:8]}", daemon=True
         )
         heartbeat.start()
-        with self._active_lock:
-            self._active.add(run_id)
         try:
             self._carry_out(run_id, report, lost)
         except LeaseLostError:
             log.warning("archive run %s: lease lost to another worker; stopping", run_id)
         except StorageUnavailableError as error:
-            # The database is down or locked for a moment: give the run up and come back to it.
+            # The database is down or locked, or the disk is full, for a while: the run waits, saying why, and
+            # is taken up again where it stopped.
             log.warning("archive run %s: %s; trying again in %d s", run_id, error.detail, error.retry_after)
-            runs.release_lease(self.database, run_id, self.owner)
+            self._pause(run_id, error.detail)
             return runs.Claim(runs.ClaimOutcome.LEASED, "", error.retry_after)
         except Exception as error:
             # A bug or a broken input that no retry can mend: the run stops, and says why, instead of
@@ -133,9 +148,17 @@ class ArchiveRunner:
         finally:
             stop.set()
             heartbeat.join()
-            with self._active_lock:
-                self._active.discard(run_id)
         return claim
+
+    def _pause(self, run_id: str, reason: str) -> None:
+        try:
+            runs.pause_run(self.database, run_id, self.owner, reason)
+        except StorageUnavailableError:
+            # The database itself is away: the lease stays with this worker until it runs out or this worker
+            # claims the run again (its own lease does not stand in its way).
+            log.warning("archive run %s: could not record the pause; the lease stays until it runs out", run_id)
+        except LeaseLostError:
+            pass  # taken over meanwhile: the new owner's run, nothing of this one to record
 
     def release_leases(self) -> None:
         """Give up the runs in hand (the process is stopping), so another worker takes them over at once."""
@@ -180,6 +203,8 @@ class ArchiveRunner:
                 report(Progress("preparing", done, total, item.title))
                 try:
                     pdf = self._source_pdf(item)
+                except StorageUnavailableError:
+                    raise  # the database or the store, not this 件: the whole run waits for it
                 except GongwenError as error:
                     log.warning("archive run %s, item %d: %s", run_id, item.position, error.detail)
                     failure = error.detail
@@ -195,8 +220,15 @@ class ArchiveRunner:
                 report(Progress("preparing", done, total, item.title))
 
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="archive-item") as executor:
-            for _ in executor.map(prepare, pending):
-                pass
+            futures = [executor.submit(prepare, item) for item in pending]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                # The 件 not yet started wait for the next attempt: against an absent database or a full disk
+                # each would only fail the same way.
+                executor.shutdown(wait=True, cancel_futures=True)
+                raise
 
     def _source_pdf(self, item: runs.RunItem) -> bytes:
         if item.upload_sha256:
@@ -266,7 +298,13 @@ class ArchiveRunner:
     def _keep_lease(self, run_id: str, stop: threading.Event, lost: threading.Event) -> None:
         # A third of the lease between renewals: two may be missed (a busy machine) before it runs out.
         while not stop.wait(self.lease_seconds / 3):
-            if not runs.renew_lease(self.database, run_id, self.owner, self.lease_seconds):
+            try:
+                renewed = runs.renew_lease(self.database, run_id, self.owner, self.lease_seconds)
+            except StorageUnavailableError as error:
+                # The run's own next write meets the same outage and pauses it; until then keep trying.
+                log.warning("archive run %s: lease not renewed: %s", run_id, error.detail)
+                continue
+            if not renewed:
                 lost.set()
                 return
 

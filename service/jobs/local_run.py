@@ -10,6 +10,7 @@ import hashlib
 import json
 import time
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -178,8 +179,14 @@ def _carry_to_end(runner: ArchiveRunner, database: Database, run_id: str) -> Non
                 continue
             if claim.outcome is not runs.ClaimOutcome.LEASED:
                 return
-            # A previous `gongwen archive` on this directory was killed holding the lease: wait it out.
-            bar.set_description(f"waiting {claim.retry_after} s for the previous run's lease")
+            if claim.owner:
+                # A previous `gongwen archive` on this directory was killed holding the lease: wait it out.
+                bar.set_description(f"waiting {claim.retry_after} s for the previous run's lease")
+            else:
+                # Paused: the database or the disk is away (full, say); the run's error says which.
+                with suppress(StorageUnavailableError):
+                    tqdm.write(runs.get_run(database, run_id).error or "")
+                bar.set_description(f"paused, trying again in {claim.retry_after} s")
             time.sleep(claim.retry_after)
 
 

@@ -39,12 +39,13 @@ _runtime: _WorkerRuntime | None = None
 
 
 def archive_run_task(run_id: str) -> None:
-    """Carry one archive run on; if another worker holds it, look again when its lease may have run out."""
+    """Carry one archive run on; if another worker holds it, or storage is away, look again a little later."""
     if _runtime is None:
         raise RuntimeError("archive runs are carried out by `gongwen worker`, not by this process")
     claim = _runtime.runner.run(run_id)
     if claim.outcome is runs.ClaimOutcome.LEASED and claim.owner != _runtime.runner.owner:
-        log.info("archive run %s is held by %s; looking again in %d s", run_id, claim.owner, claim.retry_after)
+        holder = claim.owner or "nobody (storage unavailable)"
+        log.info("archive run %s is held by %s; looking again in %d s", run_id, holder, claim.retry_after)
         _runtime.queue.enqueue_archive_run(run_id, delay=claim.retry_after)
 
 

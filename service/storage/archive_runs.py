@@ -248,20 +248,27 @@ def unfinished_run_ids(database: Database) -> list[str]:
 
 
 def claim_run(database: Database, run_id: str, owner: str, lease_seconds: int) -> Claim:
-    """Take the run for `owner` unless it is finished or another worker's lease has not run out."""
+    """Take the run for `owner` unless it is finished or another worker's lease has not run out.
+
+    The owner's own lease is no obstacle: it outlived an attempt that could not let go of it (the database was
+    away), and the worker keeps one attempt at a time per run itself.
+    """
     now = utc_now()
     with database.transaction() as session:
         run = _find_run(session, run_id, lock=True)
         if run.status in (FINISHED, FAILED):
             return Claim(ClaimOutcome.FINISHED, run.lease_owner or "")
         expires = run.lease_expires_at
-        if run.lease_owner is not None and expires is not None and expires > now:
+        if run.lease_owner not in (None, owner) and expires is not None and expires > now:
             wait = math.ceil((expires - now).total_seconds()) + 1
-            return Claim(ClaimOutcome.LEASED, run.lease_owner, wait)
+            return Claim(ClaimOutcome.LEASED, run.lease_owner or "", wait)
         run.status = RUNNING
         run.lease_owner = owner
         run.lease_expires_at = now + timedelta(seconds=lease_seconds)
         run.started_at = run.started_at or now
+        # Why it last paused, if it did, is over now.
+        run.error = None
+        run.current = ""
         return Claim(ClaimOutcome.CLAIMED, owner)
 
 
@@ -280,6 +287,16 @@ def release_lease(database: Database, run_id: str, owner: str) -> None:
         if run.lease_owner == owner and run.status == RUNNING:
             run.lease_owner = None
             run.lease_expires_at = None
+
+
+def pause_run(database: Database, run_id: str, owner: str, reason: str) -> None:
+    """Let go of the run until storage is back, saying why in its error (it stays running, and is resumed)."""
+    with database.transaction() as session:
+        run = _held_run(session, run_id, owner)
+        run.error = reason
+        run.current = bilingual("暂停：存储暂不可用", "paused: storage unavailable")
+        run.lease_owner = None
+        run.lease_expires_at = None
 
 
 def finish_run(database: Database, run_id: str, owner: str, result: Mapping[str, Any]) -> None:

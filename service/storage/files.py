@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -11,6 +12,8 @@ from pathlib import Path
 from service.errors import NotFoundError, StorageUnavailableError, bilingual
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Seconds to wait before writing again to a full disk: space is freed by a person, not in a moment.
+DISK_FULL_RETRY_AFTER = 60
 
 
 def is_sha256(text: str) -> bool:
@@ -59,6 +62,14 @@ class FileStore:
                 raise
             _fsync_directory(target.parent)
         except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageUnavailableError(
+                    bilingual(
+                        f"磁盘已满：文件存储{self.root}所在的磁盘没有剩余空间",
+                        f"the disk is full: {exc.strerror} for the file store at {self.root}",
+                    ),
+                    retry_after=DISK_FULL_RETRY_AFTER,
+                ) from exc
             raise StorageUnavailableError(
                 bilingual(f"文件无法写入存储：{exc.strerror}", f"the file store cannot be written: {exc}")
             ) from exc

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,12 +13,15 @@ from schemas.archive_selection import ArchiveRunRequestSchema
 from service.conversion import ConversionPool
 from service.documents.pipeline import TemplateCatalog
 from service.documents.validation import load_payload
-from service.jobs.archive_run import ArchiveRunner
+from service.jobs.archive_run import ArchiveRunner, Progress
 from service.storage import archive_runs as runs
 from service.storage.database import Database
 from service.storage.files import FileStore
+from service.storage.models import ArchiveRun
 from tests.jobs.archive_checks import box_problems, manifest_problems, open_result
 from tests.jobs.conftest import filing, issue_meeting, manifest_entry_for_scan, upload_scan
+from tests.storage.consistency import store_problems
+from tests.storage.disks import small_disk
 
 
 def start_run(database: Database, request: dict[str, Any]) -> str:
@@ -169,3 +174,86 @@ def test_progress_reports_the_stage_and_counts_while_the_run_goes(
         "全县冬春季安全生产工作会议简报第1期",
     }
     assert sorted({view.done for view in views}) == [0, 1, 2]
+
+
+def test_a_worker_claims_again_a_run_whose_lease_it_could_not_let_go(database: Database) -> None:
+    """The database was away when it paused the run: its own lease, still running, does not lock it out."""
+    run_id = runs.create_run(database, {"selection": {}, "filing": filing()}, [])
+    assert runs.claim_run(database, run_id, "worker-a", lease_seconds=30).outcome is runs.ClaimOutcome.CLAIMED
+
+    again = runs.claim_run(database, run_id, "worker-a", lease_seconds=30)
+    other = runs.claim_run(database, run_id, "worker-b", lease_seconds=30)
+
+    assert again.outcome is runs.ClaimOutcome.CLAIMED
+    assert (other.outcome, other.owner) == (runs.ClaimOutcome.LEASED, "worker-a")
+
+
+# The small disk the run's file store is on: room for the issued documents, filled up when the test says so.
+DISK_SIZE = 64 << 20
+
+
+@pytest.mark.parametrize(
+    ("stage", "after"),
+    [
+        pytest.param("preparing", 2, id="preparing-the-items"),
+        pytest.param("stamping", 0, id="stamping"),
+        pytest.param("assembling", 0, id="writing-the-box-and-zip"),
+    ],
+)
+def test_a_full_disk_pauses_the_run_saying_so_and_once_space_is_freed_it_finishes_with_every_item_once(
+    tmp_path: Path,
+    database: Database,
+    catalog: TemplateCatalog,
+    conversion_pool: ConversionPool,
+    stage: str,
+    after: int,
+) -> None:
+    with small_disk(tmp_path / "disk", DISK_SIZE) as disk:
+        files = FileStore(disk.mount_point / "files")
+        _meeting, documents = issue_meeting(database, files, catalog, conversion_pool)
+        scan = upload_scan(database, files, catalog, conversion_pool)
+        selection = {"documents": [{"document_id": d} for d in documents] + [manifest_entry_for_scan(scan)]}
+        run_id = start_run(database, {"selection": selection, "filing": filing()})
+        total = runs.get_run(database, run_id).total
+        filled = threading.Event()
+        fill_lock = threading.Lock()
+
+        def fill_the_disk(progress: Progress) -> None:
+            with fill_lock:
+                if not filled.is_set() and progress.stage == stage and progress.done >= after:
+                    disk.fill()
+                    filled.set()
+
+        paused = runner(database, files, catalog, conversion_pool).run(run_id, progress=fill_the_disk)
+
+        assert filled.is_set()
+        assert (paused.outcome, paused.owner, paused.retry_after) == (runs.ClaimOutcome.LEASED, "", 60)
+        run = runs.get_run(database, run_id)
+        assert (run.status, run.result, run.failures) == ("running", None, [])
+        assert run.error is not None and run.error.startswith(f"磁盘已满：文件存储{files.root}"), run.error
+        assert f"for the file store at {files.root}" in run.error
+        assert run.current == "暂停：存储暂不可用 / paused: storage unavailable"
+        with database.session() as session:
+            held = session.get(ArchiveRun, run_id)
+            assert held is not None and held.lease_owner is None  # let go, so any worker may resume it
+        # Nothing half-written: every file in the store is whole under its own name, and no temporary is left.
+        assert store_problems(files) == []
+        done_before = {
+            item.position for item in runs.items_to_stamp(database, run_id) + runs.stamped_items(database, run_id)
+        }
+
+        disk.free()
+        resumed = runner(database, files, catalog, conversion_pool).run(run_id)
+
+        assert resumed.outcome is runs.ClaimOutcome.CLAIMED
+        run = runs.get_run(database, run_id)
+        assert (run.status, run.done, run.failures, run.error) == ("finished", total, [], None)
+        assert run.result is not None
+        result = open_result(files.read(run.result["zip"]))
+        assert manifest_problems(result) == []
+        assert box_problems(result, fonds_no="J012", year=2026, retention="定期30年", first_item_no=41) == []
+        assert len(result.item_files) == total == len(result.manifest["items"])
+        # What was prepared before the disk filled up was not prepared again.
+        attempts = {item.position: item.attempts for item in runs.stamped_items(database, run_id)}
+        assert {position: attempts[position] for position in done_before} == dict.fromkeys(done_before, 1)
+        assert store_problems(files) == []

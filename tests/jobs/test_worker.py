@@ -6,6 +6,7 @@ Both deployments are shown: the embedded one (SQLite registry, huey on SQLite) a
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from tests.jobs.archive_checks import box_problems, manifest_problems, open_resu
 from tests.jobs.conftest import filing, issue_meeting, manifest_entry_for_scan, upload_scan
 from tests.jobs.test_archive_run import start_run
 from tests.jobs.workers import gongwen_worker
+from tests.servers import PostgresServer
 from tests.serving import pid_alive, wait_until
 
 # Short, so the second worker takes over soon after the first is killed; renewed every second.
@@ -87,4 +89,48 @@ def test_a_run_survives_a_killed_worker_and_finishes_with_every_item_exactly_onc
     again = ArchiveRunner(database, files, catalog, conversion_pool, workers=1, lease_seconds=LEASE_SECONDS)
     assert again.run(run_id).outcome is runs.ClaimOutcome.FINISHED
     assert runs.get_run(database, run_id) == run
+    database.dispose()
+
+
+# Long enough for the run's threads, its lease's heartbeat and a retry of its task all to meet the outage.
+OUTAGE_SECONDS = 4
+
+
+def test_a_run_survives_a_postgresql_restart_and_the_same_worker_finishes_it(
+    tmp_path: Path, restartable_postgres: PostgresServer, redis_url: str, conversion_pool: ConversionPool
+) -> None:
+    deployment: dict[str, object] = {
+        "data_dir": tmp_path / "data",
+        "job_lease_seconds": LEASE_SECONDS,
+        "database_url": restartable_postgres.create_database(),
+        "redis_url": redis_url,
+    }
+    settings = Settings(**deployment)  # type: ignore[arg-type]
+    database = Database.from_settings(settings)
+    database.migrate()
+    files, catalog = FileStore(settings.files_dir), TemplateCatalog(settings.templates_dir)
+    _meeting, documents = issue_meeting(database, files, catalog, conversion_pool, copies=4)
+    run_id = start_run(database, {"selection": {"meetings": [_meeting]}, "filing": filing()})
+    JobQueue.from_settings(settings).enqueue_archive_run(run_id)
+    total = runs.get_run(database, run_id).total
+
+    with gongwen_worker(tmp_path, "only", **deployment) as worker:
+        wait_until(lambda: runs.get_run(database, run_id).done >= 5, RUN_TIMEOUT, "the worker prepared 5 件")
+        restartable_postgres.shut_down()
+        time.sleep(OUTAGE_SECONDS)  # the fault itself: PostgreSQL is away this long
+        restartable_postgres.start_again()
+        wait_until(
+            lambda: runs.get_run(database, run_id).status in {"finished", "failed"},
+            RUN_TIMEOUT,
+            f"the worker finished the run after the restart:\n{worker.log_tail()}",
+        )
+        assert worker.process.poll() is None, "the worker died of the outage"
+
+    run = runs.get_run(database, run_id)
+    assert (run.status, run.done, run.failures, run.error) == ("finished", total, [], None)
+    assert run.result is not None
+    result = open_result(files.read(run.result["zip"]))
+    assert manifest_problems(result) == []
+    assert box_problems(result, fonds_no="J012", year=2026, retention="定期30年", first_item_no=41) == []
+    assert len(result.item_files) == total == len(documents) == len(result.manifest["items"])
     database.dispose()

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from service.errors import NotFoundError, StorageUnavailableError
-from service.storage.files import FileStore
+from service.storage.files import DISK_FULL_RETRY_AFTER, FileStore
+from tests.storage.consistency import store_problems
+from tests.storage.disks import small_disk
 
 
 def _all_files(root: Path) -> list[Path]:
@@ -79,3 +81,27 @@ def test_an_unwritable_store_is_storage_unavailable(tmp_path: Path) -> None:
 
     with pytest.raises(StorageUnavailableError):
         FileStore(blocker).put(b"content")
+
+
+def test_a_really_full_disk_is_storage_unavailable_naming_the_store_and_leaves_no_half_file(tmp_path: Path) -> None:
+    """ENOSPC from a real (tmpfs) disk in the middle of a write: the same as above, and writing works once freed."""
+    content = os.urandom(256 * 1024)  # random: no page of it can be shared or compressed away
+    with small_disk(tmp_path / "disk", 1 << 20) as disk:
+        files = FileStore(disk.mount_point / "files")
+        kept = files.put(b"already there")
+        disk.fill(leave=64 * 1024)
+
+        with pytest.raises(StorageUnavailableError) as caught:
+            files.put(content)
+
+        assert caught.value.status == 503
+        assert caught.value.retry_after == DISK_FULL_RETRY_AFTER
+        assert caught.value.detail.startswith(f"磁盘已满：文件存储{files.root}")
+        assert f"No space left on device for the file store at {files.root}" in caught.value.detail
+        assert not files.exists(hashlib.sha256(content).hexdigest())
+        assert store_problems(files) == []
+        assert files.read(kept) == b"already there"
+
+        disk.free()
+        assert files.read(files.put(content)) == content
+        assert store_problems(files) == []
