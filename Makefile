@@ -48,14 +48,14 @@ image: ## build the Dockerfile with podman on a debootstrap base, start it and s
 	bash scripts/image.sh
 
 lint: venv ## ruff (lint and format check), mypy and hadolint
-	$(BIN)/ruff check service schemas tests tools
-	$(BIN)/ruff format --check service schemas tests tools
+	$(BIN)/ruff check service schemas tests tools scripts
+	$(BIN)/ruff format --check service schemas tests tools scripts
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 
 format: venv ## apply ruff's fixes and formatting
-	$(BIN)/ruff check --fix service schemas tests tools
-	$(BIN)/ruff format service schemas tests tools
+	$(BIN)/ruff check --fix service schemas tests tools scripts
+	$(BIN)/ruff format service schemas tests tools scripts
 
 bench-archive: setup ## archive 1,000 generated documents through gongwen worker: wall time, documents/s, peak RSS
 	$(BIN)/python tools/bench_archive.py --documents $${DOCUMENTS:-1000}
