@@ -756,9 +756,8 @@ def print_report(report: dict[str, Any]) -> None:
         f"{load['no_answer_by_reason'] or ''}"
     )
     print()
-    print(
-        f"{'window s':<12}{'ok/s':>7}{'p50 ms':>9}{'p99 ms':>9}{'503':>6}{'err':>5}{'service MB':>12}{'worker MB':>11}"
-    )
+    header = f"{'window s':<12}{'ok/s':>7}{'p50 ms':>9}{'p99 ms':>9}{'503':>6}{'err':>5}"
+    print(f"{header}{'service MB':>12}{'python':>8}{'1 office':>10}{'worker MB':>11}")
     for row in load["timeline"]:
         print(
             f"{row['from_s']:>4.0f}–{row['to_s']:<7.0f}{fmt(row['ok_per_second'], 7)}{fmt(row['p50_ms'], 9)}"
@@ -774,10 +773,11 @@ def print_report(report: dict[str, Any]) -> None:
                 f"{n['first_window_mean_mb']} MB, last {rss['window_s']:.0f} s {n['last_window_mean_mb']} MB, "
                 f"max {n['max_mb']} MB, last-half growth {n['last_half_growth_mb']} MB"
             )
+            held = f"limit {rss['python_growth_limit_mb']:.0f}" if tree == "service" else "no limit: its run ends"
             print(
                 f"  Python processes {n['python_before_load_mb']} → {n['python_first_window_mean_mb']} → "
                 f"{n['python_last_window_mean_mb']} MB, last-half growth {n['python_last_half_growth_mb']} MB "
-                f"(limit {rss['python_growth_limit_mb']:.0f}); largest office {n['largest_office_mb']} MB "
+                f"({held}); largest office {n['largest_office_mb']} MB "
                 f"(limit {rss['office_limit_mb']:.0f}), at most {n['most_offices']} offices"
             )
             print(f"  by process at the end: {n['by_kind_last_mb']}")

@@ -32,6 +32,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 RETRY_AFTER_CAP = 5.0
 # Without Retry-After (a rule broken, and counted) the client still backs off before trying again.
 BACKOFF_WITHOUT_RETRY_AFTER = 1.0
+# gunicorn closes a keep-alive connection idle for 2 s; one idle longer than this is not used again, so that a
+# request written into a connection the server is closing is not taken for a dropped answer.
+KEEPALIVE_REUSE = 1.0
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,7 @@ class _Client:
         self.counter = counter
         self.random = random.Random(plan.seed * 1000 + index)
         self.connection: http.client.HTTPConnection | None = None
+        self.last_answer = 0.0
         self.outcomes: list[Outcome] = []
         # Pages seen per kind, so a preview asks for a page that exists.
         self.pages: dict[str, int] = {}
@@ -180,6 +184,8 @@ class _Client:
         body = json.dumps(vary(kind, self.plan.bodies[kind], self.counter.next()), ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self.plan.token}"}
         started = time.monotonic()
+        if started - self.last_answer > KEEPALIVE_REUSE:
+            self.close()
         try:
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(
@@ -194,7 +200,8 @@ class _Client:
         except (OSError, http.client.HTTPException) as exc:
             self._no_answer(output_format, kind, started, f"{type(exc).__name__}: {exc}")
             return
-        seconds = time.monotonic() - started
+        self.last_answer = time.monotonic()
+        seconds = self.last_answer - started
         if response.will_close:
             self.close()
         outcome = Outcome(self.index, output_format, kind, started - self.epoch, seconds, response.status)
@@ -222,8 +229,6 @@ class _Client:
         pause = BACKOFF_WITHOUT_RETRY_AFTER
         if retry_after is not None and retry_after.strip().isdigit():
             pause = min(float(retry_after), RETRY_AFTER_CAP)
-        # The server closes keep-alive connections idle for more than 2 s; a pause starts afresh.
-        self.close()
         time.sleep(max(0.0, min(pause, self.deadline - time.monotonic())))
 
 
