@@ -15,9 +15,10 @@ from service.api.blueprint import PROBLEM_RESPONSE, bp, json_response
 from service.api.routes import _read_json_body, catalog, converter
 from service.api.security import EVERYONE, allow
 from service.documents import template_versions
+from service.documents.kinds import find_kind
 from service.documents.templates import BUILT_IN_VERSION
 from service.documents.validation import load_payload
-from service.errors import PayloadInvalidError, UploadInvalidError, bilingual
+from service.errors import NotFoundError, PayloadInvalidError, UploadInvalidError, bilingual
 from service.storage.templates import StoredTemplateVersion
 
 MAINTAINERS = (Role.MAINTAINER,)
@@ -243,6 +244,10 @@ def show_template_version(kind: str, version: int) -> Response:
     responses={"200": {"description": "the DOCX", "content": {DOCX_MEDIA_TYPE: _BINARY}}, "404": PROBLEM_RESPONSE},
 )
 def download_template_file(kind: str, version: int, variant: str) -> Response:
+    find_kind(kind)
+    if variant not in catalog().variants(kind):
+        # A variant the kind does not have is a URL naming nothing, not a broken template (500).
+        raise NotFoundError(bilingual(f"{kind}没有“{variant}”模板", f"{kind} has no template variant {variant!r}"))
     content = template_versions.version_file(catalog(), kind, version, variant)
     response = Response(content, mimetype=DOCX_MEDIA_TYPE)
     name = f"{kind}-v{version}-{variant}.docx"

@@ -340,3 +340,18 @@ def test_the_lint_route_takes_a_multipart_file_and_refuses_what_is_not_a_docx(cl
     assert clean.get_json()["errors"] == 0
     assert garbage.status_code == 422
     assert "file" in garbage.get_json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("/api/v1/templates/meeting-minutes/versions/1/files/letter", id="variant-of-another-kind"),
+        pytest.param("/api/v1/templates/no-such-kind/versions/1/files/document", id="unknown-kind"),
+    ],
+)
+def test_a_template_file_that_does_not_exist_is_404(client: FlaskClient, url: str) -> None:
+    # Found by the fuzzer (tests/api/test_fuzz.py): a variant the kind does not have was a 500 template_invalid.
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
