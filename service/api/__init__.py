@@ -14,13 +14,19 @@ from service.api import accounts as _accounts  # noqa: F401 - its routes registe
 from service.api import archive_runs as _archive_runs  # noqa: F401 - its routes register on bp
 from service.api import registry as _registry  # noqa: F401 - its routes register on bp
 from service.api import templates as _templates  # noqa: F401 - its routes register on bp
-from service.api.blueprint import bp
+from service.api.blueprint import PROBLEM_SCHEMA, bp
 from service.api.problems import register_problem_handlers
 from service.api.routes import health, readiness
 from service.api.security import SECURED, SECURITY_SCHEMES
 from service.config import Settings
 
 SWAGGER_STATIC = Path(swagger_ui_bundle.swagger_ui_path)
+
+
+class ProblemApi(Api):
+    # Our errors are application/problem+json with their statuses listed per operation; flask-smorest's default
+    # response would describe them as its own application/json "Error", answered with any status at all.
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
 
 def register_api(app: Flask, settings: Settings) -> None:
@@ -44,9 +50,10 @@ def register_api(app: Flask, settings: Settings) -> None:
             "security": SECURED,
         },
     )
-    api = Api(app)
+    api = ProblemApi(app)
     # Text fields check their own length; the schema says so, and the pages pick a textarea for long ones.
-    api.ma_plugin.converter.add_attribute_function(_text_length)
+    api.ma_plugin.converter.add_attribute_function(_text_bounds)
+    api.spec.components.schema("Problem", PROBLEM_SCHEMA)
     api.register_blueprint(bp, url_prefix="/api/v1")
     app.add_url_rule("/healthz", "healthz", public(health))
     app.add_url_rule("/readyz", "readyz", public(readiness))
@@ -58,6 +65,9 @@ def _swagger_static(filename: str) -> Response:
     return send_from_directory(SWAGGER_STATIC, filename)
 
 
-def _text_length(_converter: object, field: object, **_: object) -> dict[str, int]:
-    max_length = getattr(field, "max_length", None) if isinstance(field, Text) else None
-    return {"maxLength": max_length} if isinstance(max_length, int) else {}
+def _text_bounds(_converter: object, field: object, **_: object) -> dict[str, int]:
+    """maxLength, and minLength 1 unless the field may be empty (both counted after trimming, which JSON Schema
+    cannot say: surrounding spaces are accepted and dropped, and a value of spaces alone is empty)."""
+    if not isinstance(field, Text):
+        return {}
+    return {"maxLength": field.max_length} | ({} if field.allow_empty else {"minLength": 1})

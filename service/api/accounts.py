@@ -19,7 +19,7 @@ from service.access.requests import (
     start_session,
 )
 from service.access.roles import ROLE_LABELS, Principal, Role
-from service.api.blueprint import PROBLEM_RESPONSE, bp, json_response
+from service.api.blueprint import JSON_BODY_PROBLEMS, bp, json_response, problems
 from service.api.registry import database
 from service.api.routes import _read_json_body
 from service.api.security import ADMINS, EVERYONE, allow, open_to_all
@@ -52,6 +52,10 @@ class IssuedKeySchema(KeySchema):
     key = fields.String(metadata={"description": "the whole key, shown this once: Authorization: Bearer <key>"})
 
 
+class KeyListSchema(Schema):
+    keys = fields.List(fields.Nested(KeySchema))
+
+
 class UserSchema(Schema):
     id = fields.String()
     login = fields.String()
@@ -64,6 +68,10 @@ class UserSchema(Schema):
 
 class NewUserAnswerSchema(UserSchema):
     password = fields.String(metadata={"description": "the password, shown this once (generated when none was sent)"})
+
+
+class UserListSchema(Schema):
+    users = fields.List(fields.Nested(UserSchema))
 
 
 class AuditEventSchema(Schema):
@@ -110,9 +118,9 @@ def _session_json(principal: Principal) -> dict[str, Any]:
     requestBody={"required": True, "content": {"application/json": {"schema": SignInSchema}}},
     responses={
         "200": json_response(SessionSchema, "signed in"),
-        "401": PROBLEM_RESPONSE,
-        "422": PROBLEM_RESPONSE,
-        "429": PROBLEM_RESPONSE,
+        **JSON_BODY_PROBLEMS,
+        # 503: the users and the failed attempts are in the registry's database.
+        **problems(401, 429, 503),
     },
 )
 def sign_in() -> Response:
@@ -141,7 +149,10 @@ def sign_out() -> Response:
 
 @bp.route("/keys", methods=["GET"])
 @allow(*ADMINS)
-@bp.doc(summary="API密钥列表 / API keys", responses={"200": {"description": "every key, revoked ones included"}})
+@bp.doc(
+    summary="API密钥列表 / API keys",
+    responses={"200": json_response(KeyListSchema, "every key, revoked ones included")},
+)
 def list_keys() -> Response:
     return jsonify(keys=KeySchema(many=True).dump([_key_json(key) for key in store.list_keys(database())]))
 
@@ -152,7 +163,7 @@ def list_keys() -> Response:
     summary="新建API密钥 / Create an API key",
     description="The key is in this answer only; the service keeps its SHA-256.",
     requestBody={"required": True, "content": {"application/json": {"schema": NewKeySchema}}},
-    responses={"201": json_response(IssuedKeySchema, "the key"), "422": PROBLEM_RESPONSE},
+    responses={"201": json_response(IssuedKeySchema, "the key"), **JSON_BODY_PROBLEMS},
 )
 def create_key() -> Response:
     body = load_payload(NewKeySchema(), _read_json_body())
@@ -173,7 +184,7 @@ def create_key() -> Response:
 @bp.doc(
     summary="吊销API密钥 / Revoke an API key",
     description="Takes effect at once: the next request with the key is answered 401.",
-    responses={"200": json_response(KeySchema, "the revoked key"), "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(KeySchema, "the revoked key"), **problems(404)},
 )
 def revoke_key(key_id: str) -> Response:
     revoked = accounts.revoke_key(database(), key_id, actor=actor(), remote_addr=client_address())
@@ -189,7 +200,10 @@ def _key_json(key: KeyRecord) -> dict[str, Any]:
 
 @bp.route("/users", methods=["GET"])
 @allow(*ADMINS)
-@bp.doc(summary="用户列表 / Users", responses={"200": {"description": "every user, disabled ones included"}})
+@bp.doc(
+    summary="用户列表 / Users",
+    responses={"200": json_response(UserListSchema, "every user, disabled ones included")},
+)
 def list_users() -> Response:
     return jsonify(users=UserSchema(many=True).dump([_user_json(user) for user in store.list_users(database())]))
 
@@ -199,7 +213,7 @@ def list_users() -> Response:
 @bp.doc(
     summary="新建用户 / Create a user",
     requestBody={"required": True, "content": {"application/json": {"schema": NewUserSchema}}},
-    responses={"201": json_response(NewUserAnswerSchema, "the user"), "409": PROBLEM_RESPONSE, "422": PROBLEM_RESPONSE},
+    responses={"201": json_response(NewUserAnswerSchema, "the user"), **JSON_BODY_PROBLEMS, **problems(409)},
 )
 def create_user() -> Response:
     body = load_payload(NewUserSchema(), _read_json_body())
@@ -222,7 +236,7 @@ def create_user() -> Response:
 @bp.doc(
     summary="停用用户 / Disable a user",
     description="Their sessions end at once; the user stays in the list (and in the audit log) as disabled.",
-    responses={"200": json_response(UserSchema, "the disabled user"), "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(UserSchema, "the disabled user"), **problems(404)},
 )
 def disable_user(login: str) -> Response:
     disabled = accounts.disable_user(database(), login, actor=actor(), remote_addr=client_address())
@@ -242,12 +256,8 @@ def _user_json(user: UserRecord) -> dict[str, Any]:
     summary="审计日志 / Audit log",
     description="Every change (keys, users, templates, meetings, documents, archive runs) and every sign-in, "
     "newest first. ?action=key.revoked keeps one kind.",
-    parameters=[
-        {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-        {"in": "query", "name": "per_page", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
-        {"in": "query", "name": "action", "schema": {"type": "string"}},
-    ],
-    responses={"200": json_response(AuditPageSchema, "one page of events"), "422": PROBLEM_RESPONSE},
+    parameters=[{"in": "query", "schema": AuditQuerySchema}],
+    responses={"200": json_response(AuditPageSchema, "one page of events"), **problems(422)},
 )
 def list_audit_events() -> Response:
     query = load_payload(AuditQuerySchema(), request.args.to_dict())

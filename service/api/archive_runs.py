@@ -6,13 +6,16 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, current_app, jsonify, request
+from marshmallow import Schema, fields
 
+from schemas.archive_run import ArchiveRunListQuerySchema
 from schemas.archive_selection import ArchiveRunRequestSchema
 from service.access.requests import record_change
-from service.api.blueprint import PROBLEM_RESPONSE, bp
+from service.api.blueprint import JSON_BODY_PROBLEMS, bp, json_response, problems
 from service.api.registry import database, file_store
 from service.api.routes import _read_json_body
 from service.api.security import ARCHIVISTS, allow
+from service.documents.validation import load_payload
 from service.errors import ConflictError, NotFoundError, bilingual
 from service.jobs.archive_run import prepare_run
 from service.jobs.queue import JobQueue
@@ -25,6 +28,47 @@ DOWNLOADS = {
     "box.pdf": ("box", "application/pdf"),
     "manifest.json": ("manifest", "application/json"),
 }
+
+
+class ProgressSchema(Schema):
+    done = fields.Integer()
+    total = fields.Integer()
+    current = fields.String(metadata={"description": "the 件 being worked on"})
+
+
+class RunFailureSchema(Schema):
+    position = fields.Integer()
+    title = fields.String()
+    reason = fields.String()
+
+
+class RunResultSchema(Schema):
+    items = fields.Integer()
+    pages = fields.Integer()
+    files = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "file name → SHA-256"})
+    downloads = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "name → URL"})
+
+
+class ArchiveRunSchema(Schema):
+    id = fields.String()
+    url = fields.String()
+    status = fields.String(metadata={"description": "queued, running, finished or failed"})
+    stage = fields.String(metadata={"description": "preparing, stamping or assembling"})
+    progress = fields.Nested(ProgressSchema)
+    failures = fields.List(fields.Nested(RunFailureSchema))
+    error = fields.String(allow_none=True)
+    request = fields.Dict(metadata={"description": "the run's request as it was sent"})
+    result = fields.Nested(RunResultSchema, allow_none=True, metadata={"description": "null until finished"})
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class ArchiveRunListSchema(Schema):
+    runs = fields.List(fields.Nested(ArchiveRunSchema))
+
+
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 def job_queue() -> JobQueue:
@@ -72,7 +116,14 @@ def _describe(run: runs.RunView) -> dict[str, Any]:
         "killed worker is taken up again where it stopped."
     ),
     requestBody={"required": True, "content": {"application/json": {"schema": ArchiveRunRequestSchema}}},
-    responses={"202": {"description": "the run, queued"}, "415": PROBLEM_RESPONSE, "422": PROBLEM_RESPONSE},
+    responses={
+        "202": json_response(
+            ArchiveRunSchema,
+            "the run, queued",
+            headers={"Location": {"description": "where to follow it", "schema": {"type": "string"}}},
+        ),
+        **JSON_BODY_PROBLEMS,
+    },
 )
 def start_archive_run() -> Response:
     request_body, items = prepare_run(database(), _read_json_body())
@@ -89,16 +140,14 @@ def start_archive_run() -> Response:
 @allow(*ARCHIVISTS)
 @bp.doc(
     summary="归档任务列表 / Archive runs",
-    parameters=[
-        {"in": "query", "name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
-        {"in": "query", "name": "offset", "schema": {"type": "integer", "minimum": 0, "default": 0}},
-    ],
-    responses={"200": {"description": "runs, newest first"}},
+    parameters=[{"in": "query", "schema": ArchiveRunListQuerySchema}],
+    responses={"200": json_response(ArchiveRunListSchema, "runs, newest first"), **problems(422)},
 )
 def list_archive_runs() -> Response:
-    limit = min(max(request.args.get("limit", 20, type=int) or 20, 1), 100)
-    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
-    return jsonify(runs=[_describe(run) for run in runs.list_runs(database(), limit=limit, offset=offset)])
+    # A limit or offset out of range is refused as documented, not quietly clamped.
+    query = load_payload(ArchiveRunListQuerySchema(), request.args.to_dict())
+    listed = runs.list_runs(database(), limit=query["limit"], offset=query["offset"])
+    return jsonify(runs=[_describe(run) for run in listed])
 
 
 @bp.route(f"{RUNS}/<run_id>", methods=["GET"])
@@ -107,7 +156,7 @@ def list_archive_runs() -> Response:
     summary="归档进度 / Archive run progress",
     description="status queued|running|finished|failed; stage preparing|stamping|assembling; done / total; "
     "the 件 being worked on; failures with their reasons; links to the results once finished.",
-    responses={"200": {"description": "the run"}, "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(ArchiveRunSchema, "the run"), **problems(404)},
 )
 def show_archive_run(run_id: str) -> Response:
     return jsonify(_describe(runs.get_run(database(), run_id)))
@@ -118,7 +167,17 @@ def show_archive_run(run_id: str) -> Response:
 @bp.doc(
     summary="归档结果下载 / Download an archive run's results",
     description="result.zip (every file and the manifest), box.pdf (the merged box), manifest.json.",
-    responses={"200": {"description": "the file"}, "404": PROBLEM_RESPONSE, "409": PROBLEM_RESPONSE},
+    responses={
+        "200": {
+            "description": "the file",
+            "content": {
+                "application/zip": _BINARY,
+                "application/pdf": _BINARY,
+                "application/json": {"schema": {"type": "object"}},
+            },
+        },
+        **problems(404, 409),
+    },
 )
 def download_archive_run(run_id: str, name: str) -> Response:
     if name not in DOWNLOADS:

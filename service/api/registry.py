@@ -11,13 +11,13 @@ from marshmallow import Schema, fields
 
 from schemas.meeting import MeetingListQuerySchema, NewMeetingSchema, NumberRegisterQuerySchema
 from service.access.requests import record_change, require_principal
-from service.api.blueprint import PROBLEM_RESPONSE, bp, json_response
-from service.api.routes import _read_json_body, catalog, converter
+from service.api.blueprint import CONVERSION_PROBLEMS, JSON_BODY_PROBLEMS, bp, json_response, problems
+from service.api.routes import CorrectionSchema, _read_json_body, catalog, converter, json_body
 from service.api.security import ARCHIVISTS, ISSUERS, READERS, UPLOADERS, allow
 from service.documents.issuing import ensure_pdf, issue_document
 from service.documents.kind import DocumentKind
 from service.documents.kinds import KINDS
-from service.documents.pipeline import OutputFormat
+from service.documents.pipeline import ZIP_MEDIA_TYPE, OutputFormat
 from service.documents.validation import load_payload
 from service.errors import NotFoundError, PayloadInvalidError, RenderError, UploadInvalidError, bilingual
 from service.postprocess.merge import page_count
@@ -80,13 +80,6 @@ class RegisteredDocumentSchema(DocumentSummarySchema):
     body = fields.Dict(metadata={"description": "the body as rendered: an allocated 发文字号 written in full"})
 
 
-class CorrectionSchema(Schema):
-    field = fields.String()
-    original = fields.String()
-    corrected = fields.String()
-    message = fields.String()
-
-
 class IssuedDocumentSchema(RegisteredDocumentSchema):
     corrections = fields.List(fields.Nested(CorrectionSchema))
 
@@ -142,7 +135,10 @@ class StoredFileSchema(Schema):
 
 _LOCATION = {"Location": {"description": "the URL of what was created", "schema": {"type": "string"}}}
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
-_FILE_RESPONSE = {"description": "the file", "content": {"application/octet-stream": _BINARY}}
+_DOCX_MEDIA_TYPES = (OutputFormat.DOCX.media_type, ZIP_MEDIA_TYPE)
+_DOCX_RESPONSE = {"description": "the DOCX, or a ZIP of DOCX", "content": dict.fromkeys(_DOCX_MEDIA_TYPES, _BINARY)}
+# The store holds uploads (PDF) and what the registry rendered (DOCX, ZIP of DOCX, PDF).
+_FILE_RESPONSE = {"description": "the file", "content": dict.fromkeys((*_DOCX_MEDIA_TYPES, PDF_MEDIA_TYPE), _BINARY)}
 
 
 # --- meetings --------------------------------------------------------------------------------------------
@@ -155,9 +151,7 @@ _FILE_RESPONSE = {"description": "the file", "content": {"application/octet-stre
     requestBody={"required": True, "content": {"application/json": {"schema": NewMeetingSchema}}},
     responses={
         "201": json_response(MeetingRecordSchema, "the meeting", headers=_LOCATION),
-        "400": PROBLEM_RESPONSE,
-        "415": PROBLEM_RESPONSE,
-        "422": PROBLEM_RESPONSE,
+        **JSON_BODY_PROBLEMS,
     },
 )
 def create_meeting() -> Response:
@@ -174,11 +168,8 @@ def create_meeting() -> Response:
 @bp.doc(
     summary="会议列表 / Meetings",
     description="Newest first, one page at a time.",
-    parameters=[
-        {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-        {"in": "query", "name": "per_page", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
-    ],
-    responses={"200": json_response(MeetingPageSchema, "one page of meetings"), "422": PROBLEM_RESPONSE},
+    parameters=[{"in": "query", "schema": MeetingListQuerySchema}],
+    responses={"200": json_response(MeetingPageSchema, "one page of meetings"), **problems(422)},
 )
 def list_meetings() -> Response:
     query = load_payload(MeetingListQuerySchema(), request.args.to_dict())
@@ -192,7 +183,7 @@ def list_meetings() -> Response:
 @bp.doc(
     summary="一个会议 / One meeting",
     description="The meeting and its documents, in the order they were issued.",
-    responses={"200": json_response(MeetingDetailSchema, "the meeting"), "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(MeetingDetailSchema, "the meeting"), **problems(404)},
 )
 def show_meeting(meeting_id: str) -> Response:
     meeting = registry.get_meeting(database(), meeting_id)
@@ -278,16 +269,12 @@ def _register_issue_route(kind: DocumentKind) -> None:
                     "description": "false: skip the PDF now; it is rendered on its first download",
                 },
             ],
-            requestBody={"required": True, "content": {"application/json": {"schema": kind.schema}}},
+            requestBody=json_body(kind),
             responses={
                 "201": json_response(IssuedDocumentSchema, "the document (also for a replay)", headers=_LOCATION),
-                "400": PROBLEM_RESPONSE,
-                "404": PROBLEM_RESPONSE,
-                "409": PROBLEM_RESPONSE,
-                "413": PROBLEM_RESPONSE,
-                "415": PROBLEM_RESPONSE,
-                "422": PROBLEM_RESPONSE,
-                "503": PROBLEM_RESPONSE,
+                **JSON_BODY_PROBLEMS,
+                **problems(404, 409),
+                **CONVERSION_PROBLEMS,
             },
         )(issue_view)
     )
@@ -301,7 +288,7 @@ for _kind in KINDS.values():
 @allow(*READERS)
 @bp.doc(
     summary="文书信息 / Document metadata",
-    responses={"200": json_response(RegisteredDocumentSchema, "the document"), "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(RegisteredDocumentSchema, "the document"), **problems(404)},
 )
 def show_document(document_id: str) -> Response:
     document = _visible_document(document_id)
@@ -313,7 +300,7 @@ def show_document(document_id: str) -> Response:
 @bp.doc(
     summary="下载DOCX / Download the DOCX",
     description="A ZIP of one DOCX per part for kinds that make several (see /document-kinds).",
-    responses={"200": _FILE_RESPONSE, "404": PROBLEM_RESPONSE},
+    responses={"200": _DOCX_RESPONSE, **problems(404)},
 )
 def download_docx(document_id: str) -> Response:
     document = _visible_document(document_id)
@@ -335,9 +322,8 @@ def download_docx(document_id: str) -> Response:
     ],
     responses={
         "200": {"description": "the PDF", "content": {PDF_MEDIA_TYPE: _BINARY}},
-        "404": PROBLEM_RESPONSE,
-        "409": PROBLEM_RESPONSE,
-        "503": PROBLEM_RESPONSE,
+        **problems(404, 409, 422),
+        **CONVERSION_PROBLEMS,
     },
 )
 def download_pdf(document_id: str) -> Response:
@@ -427,11 +413,8 @@ def _pdf_wanted() -> bool:
     summary="发文登记 / The document-number register",
     description="Every serial handed out for one 机关代字 and year, in order: issued (with its document), voided "
     "(with the reason, e.g. a failed render or 中断 / interrupted) or reserved (rendering now).",
-    parameters=[
-        {"in": "query", "name": "prefix", "required": True, "schema": {"type": "string"}},
-        {"in": "query", "name": "year", "required": True, "schema": {"type": "integer"}},
-    ],
-    responses={"200": json_response(NumberRegisterSchema, "the register of the series"), "422": PROBLEM_RESPONSE},
+    parameters=[{"in": "query", "schema": NumberRegisterQuerySchema}],
+    responses={"200": json_response(NumberRegisterSchema, "the register of the series"), **problems(422)},
 )
 def list_doc_numbers() -> Response:
     query = load_payload(NumberRegisterQuerySchema(), request.args.to_dict())
@@ -462,9 +445,8 @@ def list_doc_numbers() -> Response:
     responses={
         "200": json_response(StoredFileSchema, "already stored"),
         "201": json_response(StoredFileSchema, "stored", headers=_LOCATION),
-        "413": PROBLEM_RESPONSE,
-        "422": PROBLEM_RESPONSE,
-        "503": PROBLEM_RESPONSE,
+        # 422 also for a body sent as anything but application/pdf.
+        **problems(413, 422),
     },
 )
 def upload_file() -> Response:
@@ -502,7 +484,7 @@ def upload_file() -> Response:
 @bp.doc(
     summary="下载文件 / Download a stored file",
     description="An upload, or a DOCX or PDF the registry rendered, by its SHA-256.",
-    responses={"200": _FILE_RESPONSE, "404": PROBLEM_RESPONSE},
+    responses={"200": _FILE_RESPONSE, **problems(404)},
 )
 def download_file(sha256: str) -> Response:
     return _stored_file_response(registry.get_file(database(), sha256.lower()), fallback_stem=sha256[:16])
@@ -541,4 +523,4 @@ def _stored_file_response(stored: StoredFileRecord, *, fallback_stem: str, inlin
 
 
 def _extension(media_type: str) -> str:
-    return {PDF_MEDIA_TYPE: "pdf", "application/zip": "zip"}.get(media_type, "docx")
+    return {PDF_MEDIA_TYPE: "pdf", ZIP_MEDIA_TYPE: "zip"}.get(media_type, "docx")

@@ -7,9 +7,10 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, current_app, jsonify, request
+from marshmallow import Schema, fields
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from service.api.blueprint import PROBLEM_RESPONSE, bp
+from service.api.blueprint import CONVERSION_PROBLEMS, JSON_BODY_PROBLEMS, bp, json_response, problems
 from service.api.security import EVERYONE, RENDERERS, allow
 from service.documents.kind import DocumentKind
 from service.documents.kinds import KINDS, example_body, find_kind
@@ -113,6 +114,34 @@ def _json_schema(kind: DocumentKind) -> dict[str, Any]:
 _COMPONENT_PREFIX = "#/components/schemas/"
 
 
+class DocumentKindSchema(Schema):
+    name = fields.String()
+    label = fields.String()
+    render = fields.String(metadata={"description": "the URL that renders it"})
+    # Named apart from the attribute: Schema.validate is marshmallow's own method.
+    validate_url = fields.String(data_key="validate", metadata={"description": "the URL that only validates it"})
+    formats = fields.List(fields.String())
+    docx_bundle = fields.Boolean(metadata={"description": "format=docx answers with a ZIP of one DOCX per part"})
+    schema = fields.Dict(metadata={"description": "the body's JSON Schema, self-contained"})
+    example = fields.Dict(metadata={"description": "an example body"})
+
+
+class DocumentKindListSchema(Schema):
+    kinds = fields.List(fields.Nested(DocumentKindSchema))
+
+
+class CorrectionSchema(Schema):
+    field = fields.String()
+    original = fields.String()
+    corrected = fields.String()
+    message = fields.String()
+
+
+class ValidationResultSchema(Schema):
+    valid = fields.Boolean(metadata={"description": "always true: an invalid body is answered 422"})
+    corrections = fields.List(fields.Nested(CorrectionSchema), metadata={"description": "the slips rendering corrects"})
+
+
 def _describe_kind(kind: DocumentKind) -> dict[str, Any]:
     return {
         "name": kind.name,
@@ -132,7 +161,7 @@ def _describe_kind(kind: DocumentKind) -> dict[str, Any]:
     summary="文书种类 / Document kinds",
     description="Every kind the service renders, with its body's JSON Schema and an example body. "
     "docx_bundle: format=docx answers with a ZIP of one DOCX per part of the body (e.g. one 反馈单 per unit).",
-    responses={"200": {"description": "the kinds, in name order"}},
+    responses={"200": json_response(DocumentKindListSchema, "the kinds, in name order")},
 )
 def list_document_kinds() -> Response:
     return jsonify(kinds=[_describe_kind(kind) for kind in KINDS.values()])
@@ -142,10 +171,18 @@ def list_document_kinds() -> Response:
 @allow(*EVERYONE)
 @bp.doc(
     summary="一种文书 / One document kind",
-    responses={"200": {"description": "the kind, its schema and example"}, "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(DocumentKindSchema, "the kind, its schema and example"), **problems(404)},
 )
 def show_document_kind(name: str) -> Response:
     return jsonify(_describe_kind(find_kind(name)))
+
+
+def json_body(kind: DocumentKind) -> dict[str, Any]:
+    """The OpenAPI request body of a kind's routes: its schema, and its example for clients to start from."""
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": kind.schema, "example": example_body(kind.name)}},
+    }
 
 
 def _read_json_body() -> Any:
@@ -220,7 +257,7 @@ def _register_kind(kind: DocumentKind) -> None:
     validate_view.__name__ = f"validate_{slug}"
     render_view = allow(*RENDERERS)(render_view)
     validate_view = allow(*RENDERERS)(validate_view)
-    body = {"required": True, "content": {"application/json": {"schema": kind.schema}}}
+    body = json_body(kind)
     bp.route(f"/documents/{kind.name}", methods=["POST"])(
         bp.doc(
             summary=f"生成{kind.label} / Render {kind.name}",
@@ -262,10 +299,9 @@ def _register_kind(kind: DocumentKind) -> None:
                         + ([ZIP_MEDIA_TYPE] if kind.split is not None else [])
                     },
                 },
-                "400": PROBLEM_RESPONSE,
-                "413": PROBLEM_RESPONSE,
-                "415": PROBLEM_RESPONSE,
-                "422": PROBLEM_RESPONSE,
+                # 400 also for an unknown ?format=; 422 for a ?page= the document does not have.
+                **JSON_BODY_PROBLEMS,
+                **CONVERSION_PROBLEMS,
             },
         )(render_view)
     )
@@ -274,7 +310,7 @@ def _register_kind(kind: DocumentKind) -> None:
             summary=f"校验{kind.label} / Validate {kind.name}",
             description="Validates the body without rendering; lists the slips that would be corrected.",
             requestBody=body,
-            responses={"200": {"description": "valid"}, "415": PROBLEM_RESPONSE, "422": PROBLEM_RESPONSE},
+            responses={"200": json_response(ValidationResultSchema, "valid"), **JSON_BODY_PROBLEMS},
         )(validate_view)
     )
 

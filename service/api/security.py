@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from service.access.requests import SESSION_COOKIE, public, requires
 from service.access.roles import Role
-from service.api.blueprint import PROBLEM_RESPONSE, bp
+from service.api.blueprint import PROBLEM_RESPONSE, bp, problems
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -49,7 +49,12 @@ def allow(*roles: Role) -> Callable[[View], View]:
         documented = bp.doc(
             security=SECURED,
             **{"x-roles": names},
-            responses={"401": _problem("未登录 / not signed in"), "403": _problem("角色不符 / none of the roles")},
+            responses={
+                "401": _problem("未登录 / not signed in"),
+                "403": _problem("角色不符 / none of the roles"),
+                # The credentials are looked up in the registry's database, whatever the route does next.
+                **problems(503),
+            },
         )(view)
         return requires(*roles)(documented)
 

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 
 from service.access.requests import audit_entry
 from service.access.roles import Role
-from service.api.blueprint import PROBLEM_RESPONSE, bp, json_response
+from service.api.blueprint import CONVERSION_PROBLEMS, JSON_BODY_PROBLEMS, bp, json_response, problems
 from service.api.routes import _read_json_body, catalog, converter
 from service.api.security import EVERYONE, allow
 from service.documents import template_versions
@@ -141,7 +141,7 @@ def list_template_kinds() -> Response:
     summary="模板版本 / A kind's template versions",
     description="The active version, every version (uploads with their reports, then the built-in version 1), "
     "every activation newest first, and what a roll-back would return to.",
-    responses={"200": json_response(KindTemplatesSchema, "the kind's templates"), "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(KindTemplatesSchema, "the kind's templates"), **problems(404)},
 )
 def show_template_kind(kind: str) -> Response:
     templates = template_versions.kind_templates(catalog(), kind)
@@ -192,10 +192,13 @@ def show_template_kind(kind: str) -> Response:
         },
     },
     responses={
-        "201": json_response(TemplateVersionSchema, "stored"),
-        "404": PROBLEM_RESPONSE,
-        "413": PROBLEM_RESPONSE,
-        "422": PROBLEM_RESPONSE,
+        "201": json_response(
+            TemplateVersionSchema,
+            "stored",
+            headers={"Location": {"description": "the new version", "schema": {"type": "string"}}},
+        ),
+        # 422 also for a body that is not multipart/form-data.
+        **problems(404, 413, 422),
     },
 )
 def upload_template_version(kind: str) -> Response:
@@ -226,7 +229,7 @@ def upload_template_version(kind: str) -> Response:
 @bp.doc(
     summary="模板版本详情 / One template version",
     description="Who uploaded it, when and why, its files and the report of its checks.",
-    responses={"200": json_response(TemplateVersionSchema, "the version"), "404": PROBLEM_RESPONSE},
+    responses={"200": json_response(TemplateVersionSchema, "the version"), **problems(404)},
 )
 def show_template_version(kind: str, version: int) -> Response:
     templates = template_versions.kind_templates(catalog(), kind)
@@ -241,7 +244,7 @@ def show_template_version(kind: str, version: int) -> Response:
 @bp.doc(
     summary="下载模板文件 / Download a template file",
     description="One variant's DOCX of a version, to edit in Word or WPS and upload again.",
-    responses={"200": {"description": "the DOCX", "content": {DOCX_MEDIA_TYPE: _BINARY}}, "404": PROBLEM_RESPONSE},
+    responses={"200": {"description": "the DOCX", "content": {DOCX_MEDIA_TYPE: _BINARY}}, **problems(404)},
 )
 def download_template_file(kind: str, version: int, variant: str) -> Response:
     find_kind(kind)
@@ -264,9 +267,8 @@ def download_template_file(kind: str, version: int, variant: str) -> Response:
     requestBody={"required": True, "content": {"application/json": {"schema": ActivationRequestSchema}}},
     responses={
         "200": json_response(ActivationSchema, "switched"),
-        "404": PROBLEM_RESPONSE,
-        "409": PROBLEM_RESPONSE,
-        "422": PROBLEM_RESPONSE,
+        **JSON_BODY_PROBLEMS,
+        **problems(404, 409),
     },
 )
 def activate_template_version(kind: str) -> Response:
@@ -285,9 +287,8 @@ def activate_template_version(kind: str) -> Response:
     requestBody={"required": True, "content": {"application/json": {"schema": RollbackRequestSchema}}},
     responses={
         "200": json_response(ActivationSchema, "rolled back"),
-        "404": PROBLEM_RESPONSE,
-        "409": PROBLEM_RESPONSE,
-        "422": PROBLEM_RESPONSE,
+        **JSON_BODY_PROBLEMS,
+        **problems(404, 409),
     },
 )
 def roll_back_template(kind: str) -> Response:
@@ -312,8 +313,8 @@ def roll_back_template(kind: str) -> Response:
     ],
     responses={
         "200": json_response(PreviewSchema, "both renderings"),
-        "404": PROBLEM_RESPONSE,
-        "422": PROBLEM_RESPONSE,
+        **problems(404, 422),
+        **CONVERSION_PROBLEMS,
     },
 )
 def preview_template_version(kind: str, version: int) -> Response:
@@ -349,7 +350,7 @@ def preview_template_version(kind: str, version: int) -> Response:
             },
         },
     },
-    responses={"200": json_response(ReportSchema, "the report"), "413": PROBLEM_RESPONSE, "422": PROBLEM_RESPONSE},
+    responses={"200": json_response(ReportSchema, "the report"), **problems(413, 422)},
 )
 def lint_docx() -> Response:
     request.max_content_length = template_versions.MAX_TEMPLATE_BYTES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -231,8 +232,11 @@ def _map_parts(render: Callable[[Part], T], parts: list[Part]) -> list[T]:
     """render() over the parts; several at once, so a pool with free workers converts them side by side."""
     if len(parts) == 1:
         return [render(parts[0])]
+    # Each part runs in a copy of the caller's context, so its conversions belong to the caller's
+    # conversion request: admitted or refused with the request as a whole, never one part alone (ADR 0020).
+    contexts = [contextvars.copy_context() for _ in parts]
     with ThreadPoolExecutor(max_workers=min(len(parts), MAX_PARALLEL_PARTS)) as executor:
-        return list(executor.map(render, parts))
+        return list(executor.map(lambda context, part: context.run(render, part), contexts, parts))
 
 
 def download_name(title: str, extension: str) -> str:

@@ -168,3 +168,31 @@ def test_the_merged_box_names_its_parts_in_its_outline(
     titles = [entry.title for entry in reader.outline if not isinstance(entry, list)]
     assert titles == ["封面", "归档文件目录", "0041 全县冬春季安全生产工作会议参会回执", "备考表"]
     assert reader.metadata is not None and reader.metadata.title == "青山县人民政府办公室2026年归档文件（第3盒）"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        pytest.param("offset=-1", "offset", id="negative-offset"),
+        pytest.param("limit=0", "limit", id="no-runs"),
+        pytest.param("limit=101", "limit", id="over-the-page"),
+        pytest.param("limit=ten", "limit", id="not-a-number"),
+    ],
+)
+def test_a_run_list_query_out_of_range_is_422_naming_it(client: FlaskClient, query: str, field: str) -> None:
+    # Found by the fuzzer (tests/api/test_fuzz.py): offset=-1 was quietly clamped to 0 and answered 200, though
+    # the description said the minimum is 0.
+    problem = _problem(client.get(f"{RUNS_URL}?{query}"), 422, "payload_invalid")
+
+    assert field in problem["errors"], problem["errors"]
+
+
+def test_the_run_list_takes_its_documented_limit_and_offset(client: FlaskClient) -> None:
+    for _ in range(3):
+        assert (
+            client.post(RUNS_URL, json={"selection": _selection_of_one(client), "filing": filing()}).status_code == 202
+        )
+
+    listed = client.get(f"{RUNS_URL}?limit=2&offset=1").get_json()["runs"]
+
+    assert len(listed) == 2

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask.testing import FlaskClient
 
 from service import create_app
 from service.config import Settings
+from tests.conftest import load_example
 
 
 def test_healthz_answers(client: FlaskClient) -> None:
@@ -93,3 +95,77 @@ def test_method_not_allowed_lists_the_allowed_methods(client: FlaskClient) -> No
     assert response.status_code == 405
     assert response.mimetype == "application/problem+json"
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def _operations(client: FlaskClient) -> dict[str, dict[str, Any]]:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    return {
+        f"{method.upper()} {path}": operation
+        for path, item in paths.items()
+        for method, operation in item.items()
+        if method in {"get", "put", "post", "delete", "patch"}
+    }
+
+
+def test_every_error_response_is_described_as_problem_json(client: FlaskClient) -> None:
+    # Found by the fuzzer (tests/api/test_fuzz.py): flask-smorest added a `default` response to every operation,
+    # documenting errors as its own application/json "Error" and allowing any status at all.
+    for name, operation in _operations(client).items():
+        assert "default" not in operation["responses"], name
+        for status, response in operation["responses"].items():
+            if int(status) >= 400:
+                content = response["content"]
+                assert set(content) == {"application/problem+json"}, (name, status)
+                assert content["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}
+
+
+def test_every_route_reading_json_documents_what_the_body_can_be_refused_for(client: FlaskClient) -> None:
+    # Found by the fuzzer: malformed JSON (400) and a body that is not JSON (415) were undocumented on most routes.
+    for name, operation in _operations(client).items():
+        if "application/json" in operation.get("requestBody", {}).get("content", {}):
+            assert {"400", "413", "415", "422"} <= set(operation["responses"]), name
+
+
+def test_every_secured_route_documents_401_403_and_503_with_retry_after(client: FlaskClient) -> None:
+    for name, operation in _operations(client).items():
+        if operation.get("security") != []:
+            assert {"401", "403", "503"} <= set(operation["responses"]), name
+            assert "Retry-After" in operation["responses"]["503"]["headers"], name
+
+
+def test_query_parameters_are_described_by_the_schemas_that_check_them(client: FlaskClient) -> None:
+    # Found by the fuzzer: hand-written parameters said no maximum for page and any string for the 机关代字,
+    # while the query schemas refused page=2000000 and an empty prefix.
+    operations = _operations(client)
+
+    def parameter(name: str, parameter_name: str) -> dict[str, Any]:
+        found = [p for p in operations[name]["parameters"] if p["name"] == parameter_name]
+        assert len(found) == 1, (name, parameter_name)
+        return found[0]
+
+    assert parameter("GET /api/v1/meetings", "page")["schema"]["maximum"] == 1_000_000
+    assert parameter("GET /api/v1/doc-numbers", "prefix")["schema"] == {
+        "type": "string",
+        "maxLength": 40,
+        "minLength": 1,
+    }
+    assert parameter("GET /api/v1/doc-numbers", "prefix")["required"] is True
+    assert parameter("GET /api/v1/archive-runs", "offset")["schema"]["minimum"] == 0
+
+
+def test_text_that_may_not_be_empty_says_so(client: FlaskClient) -> None:
+    meeting = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["NewMeeting"]["properties"]
+
+    assert meeting["title"]["minLength"] == 1
+    assert "minLength" not in meeting["organizer"]
+
+
+def test_a_kind_s_routes_offer_its_example_body(client: FlaskClient) -> None:
+    operations = _operations(client)
+
+    for name in (
+        "POST /api/v1/documents/meeting-notice",
+        "POST /api/v1/meetings/{meeting_id}/documents/meeting-notice",
+    ):
+        content = operations[name]["requestBody"]["content"]["application/json"]
+        assert content["example"] == load_example("meeting-notice"), name
