@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -13,6 +14,26 @@ from service.errors import ConfigurationError, bilingual
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Requests that may wait for each converter before the service answers 503 busy (docs/decisions/0003).
 QUEUE_PER_CONVERTER = 8
+# cgroup v2's CPU quota of this process's group: what `podman run --cpus 2` or a Kubernetes limit sets.
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def usable_cpus(cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """The CPUs this process may use: its affinity mask, capped by the cgroup's CPU quota (at least 1).
+
+    os.cpu_count() counts the host's cores even inside a container limited to two, and a LibreOffice per
+    host core would then share those two, each conversion taking longer while holding more memory.
+    """
+    count = len(os.sched_getaffinity(0))
+    try:
+        quota, period = cpu_max.read_text().split()
+        if quota != "max":
+            count = min(count, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 quota to read (cgroup v1, not Linux): the affinity mask is all there is
+    return max(1, count)
+
+
 # Request threads of `gongwen serve` beyond those the conversion pool can hold: for DOCX, the registry and
 # the pages, which need no converter and must not wait behind PDFs that do (docs/decisions/0020).
 THREADS_BESIDE_CONVERSIONS = 48
@@ -29,7 +50,7 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024
     log_level: str = "INFO"
     # One warm LibreOffice per core: a conversion keeps one core busy (environment.md §5).
-    converters: int = os.cpu_count() or 1
+    converters: int = field(default_factory=usable_cpus)
     conversion_timeout: int = 30
     # Requests allowed to wait for a converter before the service answers 503 (0: 8 per converter).
     conversion_queue: int = 0
@@ -45,7 +66,7 @@ class Settings:
     # A run whose worker has not been heard from for this long is taken over by another (after a kill, a reboot).
     job_lease_seconds: int = 30
     # Threads of the job worker: archive items converted side by side, one per warm LibreOffice.
-    job_workers: int = os.cpu_count() or 1
+    job_workers: int = field(default_factory=usable_cpus)
     # 64 MiB: a scanned sign-in sheet is a few MiB; an upload is a whole PDF, unlike a JSON body.
     max_upload_bytes: int = 64 * 1024 * 1024
     # "on": migrate the database to the newest schema at start-up (the embedded default); "off" leaves it

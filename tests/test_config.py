@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from service.config import Settings
+from service.config import Settings, usable_cpus
 from service.errors import ConfigurationError
 
 
@@ -74,3 +75,29 @@ def test_serve_threads_and_queue_that_would_starve_requests_are_refused(
     (problem,) = raised.value.errors["settings"]
     assert variable in problem
     assert " / " in problem
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "expected"),
+    [
+        pytest.param("150000 100000\n", 2, id="a quota of 1.5 CPUs rounds up"),
+        pytest.param("100000 100000\n", 1, id="a quota of one CPU"),
+        pytest.param("max 100000\n", None, id="no quota"),
+        pytest.param(None, None, id="no cgroup v2 file"),
+    ],
+)
+def test_converters_default_to_the_cpus_a_container_may_use(
+    tmp_path: Path, cpu_max: str | None, expected: int | None
+) -> None:
+    quota_file = tmp_path / "cpu.max"
+    if cpu_max is not None:
+        quota_file.write_text(cpu_max)
+    affinity = len(os.sched_getaffinity(0))
+
+    assert usable_cpus(quota_file) == (affinity if expected is None else min(expected, affinity))
+
+
+def test_converters_and_job_workers_default_to_the_usable_cpus() -> None:
+    settings = Settings.from_environment({})
+
+    assert settings.converters == settings.job_workers == usable_cpus()

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypedDict
 
-from service.config import PROJECT_ROOT, QUEUE_PER_CONVERTER
+from service.config import PROJECT_ROOT, QUEUE_PER_CONVERTER, usable_cpus
 from service.errors import BusyError, ConversionError, ConversionTimeoutError, bilingual
 
 log = logging.getLogger(__name__)
@@ -431,7 +431,7 @@ class ConversionPool:
         `max_conversions` or once its soffice RSS exceeds `max_rss_bytes`; an idle worker is
         health-checked every `health_interval` seconds.
         """
-        self._size = size if size is not None else (os.cpu_count() or 1)
+        self._size = size if size is not None else usable_cpus()
         self._max_queue = max_queue if max_queue is not None else QUEUE_PER_CONVERTER * self._size
         numbers = {
             "size": self._size,
