@@ -109,13 +109,14 @@ def test_a_run_survives_a_postgresql_restart_and_the_same_worker_finishes_it(
     database = Database.from_settings(settings)
     database.migrate()
     files, catalog = FileStore(settings.files_dir), TemplateCatalog(settings.templates_dir)
-    _meeting, documents = issue_meeting(database, files, catalog, conversion_pool, copies=4)
-    run_id = start_run(database, {"selection": {"meetings": [_meeting]}, "filing": filing()})
+    meeting, documents = issue_meeting(database, files, catalog, conversion_pool, copies=2)
+    run_id = start_run(database, {"selection": {"meetings": [meeting]}, "filing": filing()})
     JobQueue.from_settings(settings).enqueue_archive_run(run_id)
     total = runs.get_run(database, run_id).total
 
     with gongwen_worker(tmp_path, "only", **deployment) as worker:
-        wait_until(lambda: runs.get_run(database, run_id).done >= 5, RUN_TIMEOUT, "the worker prepared 5 件")
+        wait_until(lambda: runs.get_run(database, run_id).done >= 3, RUN_TIMEOUT, "the worker prepared 3 件")
+        at_outage = runs.get_run(database, run_id)
         restartable_postgres.shut_down()
         time.sleep(OUTAGE_SECONDS)  # the fault itself: PostgreSQL is away this long
         restartable_postgres.start_again()
@@ -126,6 +127,8 @@ def test_a_run_survives_a_postgresql_restart_and_the_same_worker_finishes_it(
         )
         assert worker.process.poll() is None, "the worker died of the outage"
 
+    assert at_outage.status == "running" and at_outage.done < total, at_outage
+    assert "storage unavailable" in worker.log_path.read_text(encoding="utf-8"), "the outage never met the run"
     run = runs.get_run(database, run_id)
     assert (run.status, run.done, run.failures, run.error) == ("finished", total, [], None)
     assert run.result is not None
