@@ -101,18 +101,23 @@ def _is_ascii_visible(character: str) -> bool:
 
 
 def _joins_previous(character: str) -> bool:
-    """A combining mark or variation selector (U+FE0F makes an emoji): drawn as part of the character before."""
-    return unicodedata.category(character) in ("Mn", "Me")
+    """A combining mark, a variation selector (U+FE0F makes an emoji) or ZWJ: drawn with the character before."""
+    return unicodedata.category(character) in ("Mn", "Me") or character == _ZWJ
 
 
 def _clusters(text: str) -> list[str]:
     """The characters of `text` a line may break between: marks stay with their base, ZWJ sequences whole."""
     clusters: list[str] = []
     for character in text:
-        if clusters and (_joins_previous(character) or _ZWJ in (character, clusters[-1][-1])):
+        if clusters and (_joins_previous(character) or clusters[-1].endswith(_ZWJ)):
             clusters[-1] += character
         else:
             clusters.append(character)
+    # A mark on a space (a spacing accent) keeps the spaces before it too: no line of blanks alone.
+    for index in range(len(clusters) - 2, -1, -1):
+        following = clusters[index + 1]
+        if clusters[index].isspace() and following[0].isspace() and not following.isspace():
+            clusters[index : index + 2] = [clusters[index] + following]
     return clusters
 
 
@@ -122,7 +127,7 @@ def _glued(left: str, right: str) -> bool:
     if first in _NO_LINE_START or last in _NO_LINE_END:
         return True
     # jieba cuts before marks and selectors; apart from their base they would also measure wrong (text_metrics).
-    if _joins_previous(first) or _ZWJ in (first, last):
+    if _joins_previous(first) or last == _ZWJ:
         return True
     if _is_ascii_visible(last) and _is_ascii_visible(first):
         return True  # one ASCII run: GB/T, 9704-2012, 3.5
@@ -414,7 +419,9 @@ def break_title(title: str, *, max_chars: int = TITLE_MAX_CHARS) -> list[str]:
     1 ms once the dictionary is loaded (load_dictionary(), about 0.4 s, happens on first use).
 
     Widths are width_in_chars(): Latin letters and digits count half. Whitespace where a line breaks
-    is dropped; whitespace around the title is stripped.
+    is dropped; whitespace around the title is stripped. A character is never parted from its combining
+    marks, variation selector or ZWJ sequence; one still wider than a line (a mark before U+FE0F counts
+    a whole 字) stands alone on a line of its own.
     """
     if max_chars < 1:
         raise ValueError(f"max_chars must be at least 1, got {max_chars}")
@@ -422,8 +429,9 @@ def break_title(title: str, *, max_chars: int = TITLE_MAX_CHARS) -> list[str]:
     if width_in_chars(text) <= max_chars:
         return [text] if text else []
     search = _Search(_atoms(text, max_chars), max_chars)
-    # One atom a line always fits (wider atoms were split), so some count up to search.count succeeds. The
-    # whitespace where a line breaks is dropped, so only the atoms' own widths bound the count from below.
+    # Wider atoms were split down to single characters, so one atom a line fits and some count up to
+    # search.count succeeds, unless one character alone is wider than a line (see below). The whitespace
+    # where a line breaks is dropped, so only the atoms' own widths bound the count from below.
     fewest = max(2, math.ceil(search.prefix[search.count] / max_chars))
     for lines in range(min(fewest, search.count), search.count + 1):
         search.search(lines, 0.0)

@@ -151,15 +151,15 @@ def test_a_span_within_one_day_shows_the_date_once_and_a_span_over_days_shows_bo
     elif end.date() == start.date():
         assert text.count("年") == 1 and text.count("星期") == 1
         assert "至" not in text
-        period = day_period(end) if day_period(end) != day_period(start) else ""
-        assert rest == "—" + period + format_clock(end)
-        assert read_clock(day_period(end), format_clock(end)) == time(end.hour, end.minute)
+        period = day_period(end.time()) if day_period(end.time()) != day_period(start.time()) else ""
+        assert rest == "—" + period + format_clock(end.time())
+        assert read_clock(day_period(end.time()), format_clock(end.time())) == time(end.hour, end.minute)
     else:
         assert rest.startswith("至")
         assert text.count("星期") == 2
         # The second date carries its year only when the year changes.
         year = f"{end.year}年" if end.year != start.year else ""
-        second = f"{end.month}月{end.day}日（{weekday_name(end)}）{day_period(end)}{format_clock(end)}"
+        second = f"{end.month}月{end.day}日（{weekday_name(end)}）{day_period(end.time())}{format_clock(end.time())}"
         assert rest == "至" + year + second
         assert read_datetime(f"{end.year}年{second}") == end.replace(second=0, microsecond=0, tzinfo=None)
 

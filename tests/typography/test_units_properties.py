@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,11 +29,12 @@ emus = st.integers(min_value=-(10**12), max_value=10**12)
 def test_rounded_units_are_the_nearest_whole_count(emu: int) -> None:
     length = Length(emu)
 
-    for count, unit in (
-        (length.twips, EMU_PER_TWIP),
-        (length.half_points, EMU_PER_HALF_POINT),
+    rounded = [
+        (length.twips, Fraction(EMU_PER_TWIP)),
+        (length.half_points, Fraction(EMU_PER_HALF_POINT)),
         (length.eighth_points, EIGHTH_POINT),
-    ):
+    ]
+    for count, unit in rounded:
         assert abs(count * unit - emu) <= unit / 2
     # Ties go away from zero, so a length and its negative round to opposite counts.
     assert ((-length).twips, (-length).half_points, (-length).eighth_points) == (
