@@ -162,9 +162,12 @@ def test_ascii_between_letters_and_digits_is_left_alone_in_chinese_text(before: 
     assert token in result
 
 
-names = st.lists(
-    st.lists(st.sampled_from("县委政府办公室财政局 \t,，:：;。、") | st.characters(), max_size=8).map("".join)
-)
+# A name, and after it what a clerk may type before the list's own separator: spaces and punctuation, mixed.
+name_cores = st.sampled_from(["县财政局", "各乡镇人民政府", "县直各单位", ""]) | st.lists(
+    st.sampled_from("县委政府办公室财政局 \t,，:：;。、") | st.characters(), max_size=8
+).map("".join)
+name_tails = st.lists(st.sampled_from(" \t\u3000,，:：;；。、"), max_size=4).map("".join)
+names = st.lists(st.builds(str.__add__, name_cores, name_tails))
 
 
 @settings(max_examples=300)
