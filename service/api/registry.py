@@ -455,8 +455,8 @@ def upload_file() -> Response:
     request.max_content_length = settings.max_upload_bytes
     if request.mimetype not in UPLOAD_MEDIA_TYPES:
         message = bilingual(
-            f"上传内容类型应为application/pdf，而非{request.mimetype or '空'}",
-            f"the upload must be sent as application/pdf, not {request.mimetype or 'nothing'}",
+            f"上传的Content-Type应为application/pdf，而非{request.mimetype or '空'}",
+            f"the upload's Content-Type must be application/pdf, not {request.mimetype or 'missing'}",
         )
         raise UploadInvalidError(message, errors={"Content-Type": [message]})
     content = request.get_data(cache=False)
@@ -491,7 +491,7 @@ def download_file(sha256: str) -> Response:
 
 
 def _pdf_pages(content: bytes) -> int:
-    message = bilingual("上传文件不是可读取的PDF", "the upload is not a readable PDF")
+    message = bilingual("上传的文件不是可读取的PDF", "the uploaded file is not a readable PDF")
     if not content.startswith(b"%PDF-"):
         raise UploadInvalidError(message, errors={"file": [bilingual("文件不是PDF", "not a PDF file")]})
     try:

@@ -205,8 +205,8 @@ def upload_template_version(kind: str) -> Response:
     request.max_content_length = _UPLOAD_LIMIT
     if request.mimetype != "multipart/form-data":
         message = bilingual(
-            "请以multipart/form-data上传：每个模板文件一个字段（如document），另加reason",
-            "send multipart/form-data: one field per template file (e.g. document), and reason",
+            "Content-Type应为multipart/form-data：每个模板文件一个字段（如document），另加reason",
+            "the Content-Type must be multipart/form-data: one field per template file (e.g. document), and reason",
         )
         raise UploadInvalidError(message, errors={"Content-Type": [message]})
     files: dict[str, bytes] = {}

@@ -513,3 +513,21 @@ def test_without_auto_migration_the_app_starts_and_answers_503_until_db_upgrade(
         assert alive.status_code == 200
         _problem(rendered, 503, "storage_unavailable")
         _problem(meetings, 503, "storage_unavailable")
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "field"),
+    [
+        pytest.param(b"PK\x03\x04 a zip file", "application/pdf", "file", id="not-a-pdf"),
+        pytest.param(b"%PDF-1.7", None, "Content-Type", id="no-content-type"),
+    ],
+)
+def test_an_upload_refused_says_which_field_in_its_detail(
+    client: FlaskClient, content: bytes, content_type: str | None, field: str
+) -> None:
+    # Found by the fuzzer (tests/api/test_fuzz.py): the details said "the upload" without naming file or Content-Type.
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    problem = _problem(client.post("/api/v1/files", data=content, headers=headers), 422, "upload_invalid")
+
+    assert field in problem["detail"]
+    assert list(problem["errors"]) == [field]

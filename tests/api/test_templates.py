@@ -355,3 +355,12 @@ def test_a_template_file_that_does_not_exist_is_404(client: FlaskClient, url: st
 
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+def test_an_upload_that_is_not_multipart_names_the_content_type(client: FlaskClient) -> None:
+    # Found by the fuzzer (tests/api/test_fuzz.py): the detail did not name the field its errors were keyed by.
+    response = client.post(UPLOAD_URL, json={"reason": "x"})
+
+    assert response.status_code == 422
+    assert "Content-Type" in response.get_json()["detail"]
+    assert list(response.get_json()["errors"]) == ["Content-Type"]
