@@ -134,11 +134,34 @@ class StoredFileSchema(Schema):
 
 
 _LOCATION = {"Location": {"description": "the URL of what was created", "schema": {"type": "string"}}}
+_ISSUED_HEADERS = {
+    **_LOCATION,
+    "Idempotent-Replayed": {
+        "description": "true: the answer to an earlier request with this Idempotency-Key",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+    "Gongwen-Warnings": {
+        "description": "page rules that could not be met: percent-encoded UTF-8 JSON",
+        "schema": {"type": "string"},
+    },
+}
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 _DOCX_MEDIA_TYPES = (OutputFormat.DOCX.media_type, ZIP_MEDIA_TYPE)
-_DOCX_RESPONSE = {"description": "the DOCX, or a ZIP of DOCX", "content": dict.fromkeys(_DOCX_MEDIA_TYPES, _BINARY)}
+_DOWNLOAD_HEADERS = {
+    "Content-Disposition": {"description": "the file's name (filename*)", "schema": {"type": "string"}},
+    "ETag": {"description": "the SHA-256 of the file, quoted", "schema": {"type": "string"}},
+}
+_DOCX_RESPONSE = {
+    "description": "the DOCX, or a ZIP of DOCX",
+    "content": dict.fromkeys(_DOCX_MEDIA_TYPES, _BINARY),
+    "headers": _DOWNLOAD_HEADERS,
+}
 # The store holds uploads (PDF) and what the registry rendered (DOCX, ZIP of DOCX, PDF).
-_FILE_RESPONSE = {"description": "the file", "content": dict.fromkeys((*_DOCX_MEDIA_TYPES, PDF_MEDIA_TYPE), _BINARY)}
+_FILE_RESPONSE = {
+    "description": "the file",
+    "content": dict.fromkeys((*_DOCX_MEDIA_TYPES, PDF_MEDIA_TYPE), _BINARY),
+    "headers": _DOWNLOAD_HEADERS,
+}
 
 
 # --- meetings --------------------------------------------------------------------------------------------
@@ -271,7 +294,7 @@ def _register_issue_route(kind: DocumentKind) -> None:
             ],
             requestBody=json_body(kind),
             responses={
-                "201": json_response(IssuedDocumentSchema, "the document (also for a replay)", headers=_LOCATION),
+                "201": json_response(IssuedDocumentSchema, "the document (also for a replay)", headers=_ISSUED_HEADERS),
                 **JSON_BODY_PROBLEMS,
                 **problems(404, 409),
                 **CONVERSION_PROBLEMS,
@@ -321,7 +344,7 @@ def download_docx(document_id: str) -> Response:
         }
     ],
     responses={
-        "200": {"description": "the PDF", "content": {PDF_MEDIA_TYPE: _BINARY}},
+        "200": {"description": "the PDF", "content": {PDF_MEDIA_TYPE: _BINARY}, "headers": _DOWNLOAD_HEADERS},
         **problems(404, 409, 422),
         **CONVERSION_PROBLEMS,
     },

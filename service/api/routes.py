@@ -239,6 +239,19 @@ def _file_response(document: RenderedDocument, kind: DocumentKind) -> Response:
     return response
 
 
+_REPORT = {"type": "string", "description": "percent-encoded UTF-8 JSON: a list of objects"}
+RENDERED_HEADERS = {
+    "Content-Disposition": {
+        "description": "attachment, named after the title (filename*)",
+        "schema": {"type": "string"},
+    },
+    "ETag": {"description": "the SHA-256 of the file, quoted", "schema": {"type": "string"}},
+    "Gongwen-Page-Count": {"description": "the PDF's pages (pdf and png only)", "schema": {"type": "integer"}},
+    "Gongwen-Corrections": {"description": "slips corrected on the way in", "schema": _REPORT},
+    "Gongwen-Warnings": {"description": "page rules that could not be met", "schema": _REPORT},
+}
+
+
 def _register_kind(kind: DocumentKind) -> None:
     slug = kind.name.replace("-", "_")
 
@@ -298,6 +311,7 @@ def _register_kind(kind: DocumentKind) -> None:
                         for media_type in [f.media_type for f in OutputFormat]
                         + ([ZIP_MEDIA_TYPE] if kind.split is not None else [])
                     },
+                    "headers": RENDERED_HEADERS,
                 },
                 # 400 also for an unknown ?format=; 422 for a ?page= the document does not have.
                 **JSON_BODY_PROBLEMS,

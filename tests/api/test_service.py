@@ -169,3 +169,16 @@ def test_a_kind_s_routes_offer_its_example_body(client: FlaskClient) -> None:
     ):
         content = operations[name]["requestBody"]["content"]["application/json"]
         assert content["example"] == load_example("meeting-notice"), name
+
+
+def test_the_headers_a_rendered_or_downloaded_file_carries_are_described(client: FlaskClient) -> None:
+    operations = _operations(client)
+
+    rendered = operations["POST /api/v1/documents/meeting-notice"]["responses"]["200"]["headers"]
+    assert {"Content-Disposition", "ETag", "Gongwen-Page-Count", "Gongwen-Corrections", "Gongwen-Warnings"} <= set(
+        rendered
+    )
+    issued = operations["POST /api/v1/meetings/{meeting_id}/documents/meeting-notice"]["responses"]["201"]["headers"]
+    assert {"Location", "Idempotent-Replayed"} <= set(issued)
+    for name in ("GET /api/v1/documents/{document_id}/pdf", "GET /api/v1/files/{sha256}"):
+        assert {"Content-Disposition", "ETag"} <= set(operations[name]["responses"]["200"]["headers"]), name
