@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -190,9 +191,44 @@ def _read_json_body() -> Any:
         raise UnsupportedMediaType()
     try:
         # `null` is JSON too: it comes back as None and is refused (422) as a body that is not an object.
-        return request.get_json()
-    except BadRequest as exc:
+        # RecursionError: brackets nested deeper than the parser's stack (a few KiB of "[[[[" do it).
+        body = request.get_json()
+    except (BadRequest, RecursionError) as exc:
         raise MalformedBodyError(bilingual("请求体无法按JSON解析", "The body could not be parsed as JSON")) from exc
+    problem = _unreadable_json(body)
+    if problem is not None:
+        raise MalformedBodyError(problem)
+    return body
+
+
+# No body nests deeper than 5 levels (an archive run's selection → documents → 件 → field); far deeper ones only
+# exhaust the stack of whatever walks them next (validation, fingerprints, storage).
+MAX_JSON_DEPTH = 32
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _unreadable_json(body: Any) -> str | None:
+    """Why a parsed body cannot be taken further: nested too deeply, or holding a lone surrogate ("\\ud800"
+    parses, but is no character: it cannot be stored, hashed, printed, or even echoed in a problem; RFC 7493)."""
+    waiting: list[tuple[Any, int]] = [(body, 1)]
+    while waiting:
+        value, depth = waiting.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return bilingual(
+                    "请求体含有无效的Unicode转义（孤立的代理项，如\\ud800）",
+                    "The body holds an invalid Unicode escape (a lone surrogate such as \\ud800)",
+                )
+            continue
+        children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        if not isinstance(children, list):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return bilingual(
+                f"请求体嵌套超过{MAX_JSON_DEPTH}层", f"The body is nested more than {MAX_JSON_DEPTH} levels deep"
+            )
+        waiting.extend((child, depth + 1) for child in children)
+    return None
 
 
 def _output_format() -> OutputFormat:

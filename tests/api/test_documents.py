@@ -238,3 +238,31 @@ def test_json_null_body_is_422_not_a_malformed_body(client: FlaskClient) -> None
     assert response.status_code == 422
     assert response.get_json()["code"] == "payload_invalid"
     assert response.get_json()["errors"] == {"": ["应为JSON对象 / Expected a JSON object."]}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param(NOTICE_URL, id="render"),
+        pytest.param("/api/v1/meetings", id="meeting"),
+        pytest.param("/api/v1/users", id="user"),
+        pytest.param("/api/v1/session", id="sign-in"),
+    ],
+)
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param('{"password": "\\ud800\\ud800\\ud800\\ud800\\ud800"}', id="lone-surrogate-value"),
+        pytest.param('{"\\udfff": 1}', id="lone-surrogate-key"),
+        pytest.param("[" * 900 + "]" * 900, id="nested-900-deep"),
+        pytest.param("[" * 100_000 + "]" * 100_000, id="nested-past-the-parser"),
+    ],
+)
+def test_json_no_route_can_take_further_is_400(client: FlaskClient, url: str, body: str) -> None:
+    # Found probing past the fuzzer (which sends only valid UTF-8): a lone surrogate reached scrypt, the template
+    # registry and the problem's own JSON encoding, and deep nesting overflowed the parser's stack; all were 500.
+    response = client.post(url, data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == "json_invalid"
