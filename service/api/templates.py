@@ -9,6 +9,7 @@ from urllib.parse import quote
 from flask import Response, jsonify, request
 from marshmallow import Schema, fields
 
+from schemas.fields import BaseSchema, Integer, Text
 from service.access.requests import audit_entry
 from service.access.roles import Role
 from service.api.blueprint import CONVERSION_PROBLEMS, JSON_BODY_PROBLEMS, bp, json_response, problems
@@ -27,6 +28,10 @@ DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingm
 _UPLOAD_LIMIT = 3 * template_versions.MAX_TEMPLATE_BYTES + 64 * 1024
 _MAX_PREVIEW_DPI = 100
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
+# Versions are INTEGER columns (32 bits on PostgreSQL): a larger number in the URL names nothing (404), never
+# reaching the database (SQLite raised OverflowError on 10**20, a 500).
+MAX_VERSION = 2**31 - 1
+_VERSION = f"<int(max={MAX_VERSION}):version>"
 
 
 class FindingSchema(Schema):
@@ -95,13 +100,19 @@ class TemplateKindListSchema(Schema):
     kinds = fields.List(fields.Nested(TemplateKindSchema))
 
 
-class ActivationRequestSchema(Schema):
-    version = fields.Integer(required=True)
-    reason = fields.String(required=True, metadata={"description": "why this version is switched on"})
+class ActivationRequestSchema(BaseSchema):
+    version = Integer(required=True, minimum=BUILT_IN_VERSION, maximum=MAX_VERSION)
+    # Empty passes here: template_versions asks for a reason in its own words.
+    reason = Text(
+        required=True,
+        max_length=template_versions.MAX_REASON_CHARS,
+        allow_empty=True,
+        metadata={"description": "why this version is switched on"},
+    )
 
 
-class RollbackRequestSchema(Schema):
-    reason = fields.String(required=True)
+class RollbackRequestSchema(BaseSchema):
+    reason = Text(required=True, max_length=template_versions.MAX_REASON_CHARS, allow_empty=True)
 
 
 class RenderedVersionSchema(Schema):
@@ -224,7 +235,7 @@ def upload_template_version(kind: str) -> Response:
     return response
 
 
-@bp.route("/templates/<kind>/versions/<int:version>", methods=["GET"])
+@bp.route(f"/templates/<kind>/versions/{_VERSION}", methods=["GET"])
 @allow(*MAINTAINERS)
 @bp.doc(
     summary="模板版本详情 / One template version",
@@ -239,7 +250,7 @@ def show_template_version(kind: str, version: int) -> Response:
     return jsonify(TemplateVersionSchema().dump(_version_json(stored, templates.active)))
 
 
-@bp.route("/templates/<kind>/versions/<int:version>/files/<variant>", methods=["GET"])
+@bp.route(f"/templates/<kind>/versions/{_VERSION}/files/<variant>", methods=["GET"])
 @allow(*MAINTAINERS)
 @bp.doc(
     summary="下载模板文件 / Download a template file",
@@ -299,7 +310,7 @@ def roll_back_template(kind: str) -> Response:
     return jsonify(ActivationSchema().dump(activation))
 
 
-@bp.route("/templates/<kind>/versions/<int:version>/preview", methods=["GET"])
+@bp.route(f"/templates/<kind>/versions/{_VERSION}/preview", methods=["GET"])
 @allow(*MAINTAINERS)
 @bp.doc(
     summary="预览模板版本 / Preview a version beside the active one",

@@ -364,3 +364,48 @@ def test_an_upload_that_is_not_multipart_names_the_content_type(client: FlaskCli
     assert response.status_code == 422
     assert "Content-Type" in response.get_json()["detail"]
     assert list(response.get_json()["errors"]) == ["Content-Type"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param(f"{UPLOAD_URL}/{10**20}", id="version"),
+        pytest.param(f"{UPLOAD_URL}/{10**20}/files/document", id="file"),
+        pytest.param(f"{UPLOAD_URL}/{2**31}/preview", id="preview"),
+    ],
+)
+def test_a_version_past_the_database_s_integers_is_404(client: FlaskClient, url: str) -> None:
+    # Found probing past the fuzzer: 10**20 reached SQLite, which raised OverflowError (500).
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        pytest.param({"version": 10**20, "reason": "启用"}, "version", id="version-past-the-integers"),
+        pytest.param({"version": 1.5, "reason": "启用"}, "version", id="fractional-version"),
+        pytest.param({"version": "1", "reason": "启用"}, "version", id="version-as-text"),
+        pytest.param({"version": 1, "reason": "启用\x00"}, "reason", id="control-character-in-reason"),
+        pytest.param({"version": 1, "reason": "启用", "by": "me"}, "by", id="unknown-field"),
+    ],
+)
+def test_an_activation_request_the_schema_refuses_is_422_naming_the_field(
+    client: FlaskClient, body: dict[str, Any], field: str
+) -> None:
+    # Found probing past the fuzzer: version 10**20 was a 500, 1.5 was taken as 1, and a NUL went into the reason.
+    response = client.put(f"/api/v1/templates/{NOTICE}/active", json=body)
+
+    assert response.status_code == 422, response.get_json()
+    assert field in response.get_json()["errors"]
+
+
+def test_an_activation_without_a_reason_is_still_asked_for_one(client: FlaskClient) -> None:
+    response = _activate(client, 1, reason="  ")
+
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["reason"] == [
+        "请填写原因（修改了什么、为什么） / give a reason: what changed and why"
+    ]
