@@ -244,14 +244,34 @@ def _output_format() -> OutputFormat:
         ) from None
 
 
+# No document comes near it; the 归档 stamp numbers pages up to 9999 as well.
+MAX_PAGE = 9999
+
+
+def whole_number(raw: str, *, low: int, high: int) -> int | None:
+    """`raw` as a whole number from `low` to `high`, or None. ASCII digits only: int() also takes "²" (and then
+    fails, a 500) or "٣", and raises ValueError past 4,300 digits."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(high)):
+        return None
+    number = int(raw)
+    return number if low <= number <= high else None
+
+
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    page = whole_number(raw, low=1, high=MAX_PAGE)
+    if page is None:
+        shown = repr(raw[:20])
         raise PageOutOfRangeError(
-            bilingual(f"页码应为正整数：{raw!r}", f"page must be a positive whole number, not {raw!r}"),
-            errors={"page": [bilingual("页码应为正整数", "page must be a positive whole number")]},
+            bilingual(
+                f"页码应为1至{MAX_PAGE}的整数：{shown}",
+                f"page must be a whole number from 1 to {MAX_PAGE}, not {shown}",
+            ),
+            errors={
+                "page": [bilingual(f"页码应为1至{MAX_PAGE}的整数", f"page must be a whole number from 1 to {MAX_PAGE}")]
+            },
         )
-    return int(raw)
+    return page
 
 
 def _file_response(document: RenderedDocument, kind: DocumentKind) -> Response:
@@ -334,7 +354,7 @@ def _register_kind(kind: DocumentKind) -> None:
                 {
                     "in": "query",
                     "name": "page",
-                    "schema": {"type": "integer", "minimum": 1, "default": 1},
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
                     "description": "with format=png: the page to preview",
                 },
             ],

@@ -13,7 +13,7 @@ from schemas.fields import BaseSchema, Integer, Text
 from service.access.requests import audit_entry
 from service.access.roles import Role
 from service.api.blueprint import CONVERSION_PROBLEMS, JSON_BODY_PROBLEMS, bp, json_response, problems
-from service.api.routes import _read_json_body, catalog, converter
+from service.api.routes import _read_json_body, catalog, converter, whole_number
 from service.api.security import EVERYONE, allow
 from service.documents import template_versions
 from service.documents.kinds import find_kind
@@ -26,6 +26,7 @@ MAINTAINERS = (Role.MAINTAINER,)
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Room for every variant of a kind at the template size limit, plus the form fields around them.
 _UPLOAD_LIMIT = 3 * template_versions.MAX_TEMPLATE_BYTES + 64 * 1024
+_MIN_PREVIEW_DPI = 30
 _MAX_PREVIEW_DPI = 100
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 # Versions are INTEGER columns (32 bits on PostgreSQL): a larger number in the URL names nothing (404), never
@@ -320,7 +321,11 @@ def roll_back_template(kind: str) -> Response:
     "images' resolution.",
     parameters=[
         {"in": "query", "name": "variant", "schema": {"type": "string"}},
-        {"in": "query", "name": "dpi", "schema": {"type": "integer", "minimum": 30, "maximum": _MAX_PREVIEW_DPI}},
+        {
+            "in": "query",
+            "name": "dpi",
+            "schema": {"type": "integer", "minimum": _MIN_PREVIEW_DPI, "maximum": _MAX_PREVIEW_DPI},
+        },
     ],
     responses={
         "200": json_response(PreviewSchema, "both renderings"),
@@ -431,9 +436,11 @@ def _preview_dpi() -> int:
     raw = request.args.get("dpi")
     if raw is None:
         return template_versions.PREVIEW_DPI
-    if not raw.isdigit() or not 30 <= int(raw) <= _MAX_PREVIEW_DPI:
+    dpi = whole_number(raw, low=_MIN_PREVIEW_DPI, high=_MAX_PREVIEW_DPI)
+    if dpi is None:
         message = bilingual(
-            f"dpi应为30至{_MAX_PREVIEW_DPI}的整数", f"dpi must be a whole number from 30 to {_MAX_PREVIEW_DPI}"
+            f"dpi应为{_MIN_PREVIEW_DPI}至{_MAX_PREVIEW_DPI}的整数",
+            f"dpi must be a whole number from {_MIN_PREVIEW_DPI} to {_MAX_PREVIEW_DPI}",
         )
         raise PayloadInvalidError(message, errors={"dpi": [message]})
-    return int(raw)
+    return dpi

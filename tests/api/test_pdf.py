@@ -112,3 +112,22 @@ def test_preview_of_a_missing_page_is_422_naming_page(client: FlaskClient, notic
 def _is_red(pixel: tuple[int, int, int]) -> bool:
     red, green, blue = pixel
     return red > 200 and green < 80 and blue < 80
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param("²", id="superscript-two"),
+        pytest.param("١", id="arabic-indic-one"),
+        pytest.param("9" * 5000, id="past-int-s-digit-limit"),
+        pytest.param("10000", id="past-the-documented-maximum"),
+    ],
+)
+def test_a_page_that_is_no_ascii_whole_number_in_range_is_422(
+    client: FlaskClient, notice_body: BodyFactory, page: str
+) -> None:
+    # Found probing past the fuzzer: str.isdigit() let "²" and 5,000 digits through to int(), which raised (500).
+    response = client.post(f"{NOTICE_URL}?format=png&page={page}", json=notice_body())
+
+    assert response.status_code == 422
+    assert "page" in response.get_json()["errors"]

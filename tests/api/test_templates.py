@@ -409,3 +409,12 @@ def test_an_activation_without_a_reason_is_still_asked_for_one(client: FlaskClie
     assert response.get_json()["errors"]["reason"] == [
         "请填写原因（修改了什么、为什么） / give a reason: what changed and why"
     ]
+
+
+@pytest.mark.parametrize("dpi", ["²", "٣٠", "9" * 5000, "29", "101"])
+def test_a_preview_dpi_that_is_no_ascii_whole_number_in_range_is_422(client: FlaskClient, dpi: str) -> None:
+    # Found probing past the fuzzer: str.isdigit() let "²" and 5,000 digits through to int(), which raised (500).
+    response = client.get(f"{UPLOAD_URL}/1/preview?dpi={dpi}")
+
+    assert response.status_code == 422
+    assert "dpi" in response.get_json()["errors"]
