@@ -14,7 +14,7 @@ from service.api import accounts as _accounts  # noqa: F401 - its routes registe
 from service.api import archive_runs as _archive_runs  # noqa: F401 - its routes register on bp
 from service.api import registry as _registry  # noqa: F401 - its routes register on bp
 from service.api import templates as _templates  # noqa: F401 - its routes register on bp
-from service.api.blueprint import PROBLEM_SCHEMA, bp
+from service.api.blueprint import PATH_CONVERTERS, PROBLEM_SCHEMA, bp, path_parameter_schema
 from service.api.problems import register_problem_handlers
 from service.api.routes import health, readiness
 from service.api.security import SECURED, SECURITY_SCHEMES
@@ -54,6 +54,9 @@ def register_api(app: Flask, settings: Settings) -> None:
     # Text fields check their own length; the schema says so, and the pages pick a textarea for long ones.
     api.ma_plugin.converter.add_attribute_function(_text_bounds)
     api.spec.components.schema("Problem", PROBLEM_SCHEMA)
+    for name, converter in PATH_CONVERTERS.items():
+        app.url_map.converters[name] = converter
+        api.register_converter(converter, path_parameter_schema)
     api.register_blueprint(bp, url_prefix="/api/v1")
     app.add_url_rule("/healthz", "healthz", public(health))
     app.add_url_rule("/readyz", "readyz", public(readiness))

@@ -179,7 +179,7 @@ def create_key() -> Response:
     return response
 
 
-@bp.route("/keys/<key_id>", methods=["DELETE"])
+@bp.route("/keys/<key_id:key_id>", methods=["DELETE"])
 @allow(*ADMINS)
 @bp.doc(
     summary="吊销API密钥 / Revoke an API key",
@@ -231,7 +231,7 @@ def create_user() -> Response:
     return response
 
 
-@bp.route("/users/<login>", methods=["DELETE"])
+@bp.route("/users/<login:login>", methods=["DELETE"])
 @allow(*ADMINS)
 @bp.doc(
     summary="停用用户 / Disable a user",

@@ -150,7 +150,7 @@ def list_archive_runs() -> Response:
     return jsonify(runs=[_describe(run) for run in listed])
 
 
-@bp.route(f"{RUNS}/<run_id>", methods=["GET"])
+@bp.route(f"{RUNS}/<registry_id:run_id>", methods=["GET"])
 @allow(*ARCHIVISTS)
 @bp.doc(
     summary="归档进度 / Archive run progress",
@@ -162,7 +162,7 @@ def show_archive_run(run_id: str) -> Response:
     return jsonify(_describe(runs.get_run(database(), run_id)))
 
 
-@bp.route(f"{RUNS}/<run_id>/<name>", methods=["GET"])
+@bp.route(f"{RUNS}/<registry_id:run_id>/<name>", methods=["GET"])
 @allow(*ARCHIVISTS)
 @bp.doc(
     summary="归档结果下载 / Download an archive run's results",

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 from marshmallow import Schema
+from werkzeug.routing import BaseConverter
 
 from service.api.problems import PROBLEM_MEDIA_TYPE
 
@@ -67,6 +68,47 @@ _PROBLEM_DESCRIPTIONS = {
 JSON_BODY_PROBLEMS = problems(400, 413, 415, 422)
 # What a route that converts to PDF may answer when LibreOffice fails, times out or has no room.
 CONVERSION_PROBLEMS = problems(502, 503, 504)
+
+
+class RegistryIdConverter(BaseConverter):
+    """A meeting's, document's or archive run's id: a uuid4 as 32 lowercase hex digits (storage.models.new_id).
+
+    Path values that cannot be ids are a 404 from routing and never reach the database, where PostgreSQL answered
+    a NUL (%00) with an error (500); the description shows each one's pattern.
+    """
+
+    regex = "[0-9a-f]{32}"
+
+
+class KeyIdConverter(BaseConverter):
+    """An API key's id: 12 lowercase hex digits (access.credentials)."""
+
+    regex = "[0-9a-f]{12}"
+
+
+class Sha256Converter(BaseConverter):
+    """A stored file's SHA-256, in either case."""
+
+    regex = "[0-9a-fA-F]{64}"
+
+
+class LoginConverter(BaseConverter):
+    """A user's login: anything but a slash or a control character (`gongwen users create` takes any login)."""
+
+    regex = "[^/\\x00-\\x1f\\x7f]+"
+
+
+# Names for the routes (<registry_id:meeting_id>), registered with the app and with the OpenAPI description.
+PATH_CONVERTERS: dict[str, type[BaseConverter]] = {
+    "registry_id": RegistryIdConverter,
+    "key_id": KeyIdConverter,
+    "sha256": Sha256Converter,
+    "login": LoginConverter,
+}
+
+
+def path_parameter_schema(converter: BaseConverter) -> dict[str, str]:
+    return {"type": "string", "pattern": f"^{converter.regex}$"}
 
 
 def json_response(schema: type[Schema], description: str, **extra: Any) -> dict[str, Any]:

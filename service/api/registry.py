@@ -201,7 +201,7 @@ def list_meetings() -> Response:
     return jsonify(MeetingPageSchema().dump({**listing, "per_page": page.per_page}))
 
 
-@bp.route("/meetings/<meeting_id>", methods=["GET"])
+@bp.route("/meetings/<registry_id:meeting_id>", methods=["GET"])
 @allow(*READERS)
 @bp.doc(
     summary="一个会议 / One meeting",
@@ -268,7 +268,7 @@ def _register_issue_route(kind: DocumentKind) -> None:
 
     issue_view.__name__ = f"issue_{kind.name.replace('-', '_')}"
     issue_view = allow(*ISSUERS)(issue_view)
-    bp.route(f"/meetings/<meeting_id>/documents/{kind.name}", methods=["POST"])(
+    bp.route(f"/meetings/<registry_id:meeting_id>/documents/{kind.name}", methods=["POST"])(
         bp.doc(
             summary=f"登记并生成{kind.label} / Issue {kind.name} for a meeting",
             description=(
@@ -307,7 +307,7 @@ for _kind in KINDS.values():
     _register_issue_route(_kind)
 
 
-@bp.route("/documents/<document_id>", methods=["GET"])
+@bp.route("/documents/<registry_id:document_id>", methods=["GET"])
 @allow(*READERS)
 @bp.doc(
     summary="文书信息 / Document metadata",
@@ -318,7 +318,7 @@ def show_document(document_id: str) -> Response:
     return jsonify(RegisteredDocumentSchema().dump(_document_json(document, with_body=True)))
 
 
-@bp.route("/documents/<document_id>/docx", methods=["GET"])
+@bp.route("/documents/<registry_id:document_id>/docx", methods=["GET"])
 @allow(*READERS)
 @bp.doc(
     summary="下载DOCX / Download the DOCX",
@@ -330,7 +330,7 @@ def download_docx(document_id: str) -> Response:
     return _stored_file_response(document.docx, fallback_stem=document.kind)
 
 
-@bp.route("/documents/<document_id>/pdf", methods=["GET"])
+@bp.route("/documents/<registry_id:document_id>/pdf", methods=["GET"])
 @allow(*READERS)
 @bp.doc(
     summary="下载PDF / Download the PDF",
@@ -502,7 +502,7 @@ def upload_file() -> Response:
     return response
 
 
-@bp.route("/files/<sha256>", methods=["GET"])
+@bp.route("/files/<sha256:sha256>", methods=["GET"])
 @allow(*ARCHIVISTS)
 @bp.doc(
     summary="下载文件 / Download a stored file",

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, jsonify, request
-from marshmallow import Schema, fields
+from marshmallow import EXCLUDE, Schema, fields
 
 from schemas.fields import BaseSchema, Integer, Text
 from service.access.requests import audit_entry
@@ -116,6 +116,15 @@ class RollbackRequestSchema(BaseSchema):
     reason = Text(required=True, max_length=template_versions.MAX_REASON_CHARS, allow_empty=True)
 
 
+class UploadFormSchema(BaseSchema):
+    """The text fields of an upload; its files are read as files, so other text fields are left alone."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    reason = Text(max_length=template_versions.MAX_REASON_CHARS, allow_empty=True, load_default="")
+
+
 class RenderedVersionSchema(Schema):
     version = fields.Integer()
     pages = fields.Integer()
@@ -194,7 +203,7 @@ def show_template_kind(kind: str) -> Response:
                 "schema": {
                     "type": "object",
                     "properties": {
-                        "reason": {"type": "string"},
+                        "reason": {"type": "string", "maxLength": template_versions.MAX_REASON_CHARS},
                         "document": {"type": "string", "format": "binary"},
                     },
                     "additionalProperties": {"type": "string", "format": "binary"},
@@ -227,8 +236,10 @@ def upload_template_version(kind: str) -> Response:
             files[name] = storage.read()
         finally:
             storage.close()  # a large upload was spooled to a temporary file
+    # The reason is text like any other (no control characters: PostgreSQL refused a NUL with a 500).
+    reason = load_payload(UploadFormSchema(), request.form.to_dict())["reason"]
     uploaded = template_versions.upload_version(
-        catalog(), kind, files, request.form.get("reason", ""), audit_entry("template.uploaded", f"templates/{kind}")
+        catalog(), kind, files, reason, audit_entry("template.uploaded", f"templates/{kind}")
     )
     response = jsonify(TemplateVersionSchema().dump(_version_json(uploaded.version, active=None)))
     response.status_code = 201

@@ -531,3 +531,45 @@ def test_an_upload_refused_says_which_field_in_its_detail(
 
     assert field in problem["detail"]
     assert list(problem["errors"]) == [field]
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("GET", "/api/v1/meetings/a%00b"),
+        ("POST", "/api/v1/meetings/%00/documents/meeting-notice"),
+        ("GET", "/api/v1/documents/a%00b"),
+        ("GET", "/api/v1/documents/a%00b/pdf"),
+        ("GET", "/api/v1/files/a%00b"),
+        ("GET", "/api/v1/archive-runs/a%00b"),
+        ("DELETE", "/api/v1/keys/a%00b"),
+        ("DELETE", "/api/v1/users/a%00b"),
+        ("GET", "/api/v1/meetings/not-an-id"),
+    ],
+)
+def test_a_path_value_that_cannot_be_an_id_is_404_before_the_database(
+    registry_client: FlaskClient, method: str, url: str
+) -> None:
+    # Found probing past the fuzzer (which runs on SQLite): on PostgreSQL, a NUL in any id reached the database,
+    # which refused it with an error (500).
+    response = registry_client.open(url, method=method, json={})
+
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+def test_openapi_gives_the_pattern_of_every_id_in_a_path(registry_client: FlaskClient) -> None:
+    paths = registry_client.get("/api/v1/openapi.json").get_json()["paths"]
+
+    (meeting,) = paths["/api/v1/meetings/{meeting_id}"]["parameters"]
+    assert meeting["schema"] == {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+    (key,) = paths["/api/v1/keys/{key_id}"]["parameters"]
+    assert key["schema"]["pattern"] == "^[0-9a-f]{12}$"
+
+
+def test_a_kind_s_render_url_is_no_document_id(registry_client: FlaskClient) -> None:
+    # GET /documents/<document_id> used to match /documents/meeting-notice too, so its Allow listed GET.
+    response = registry_client.get("/api/v1/documents/meeting-notice")
+
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}

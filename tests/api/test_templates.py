@@ -418,3 +418,11 @@ def test_a_preview_dpi_that_is_no_ascii_whole_number_in_range_is_422(client: Fla
 
     assert response.status_code == 422
     assert "dpi" in response.get_json()["errors"]
+
+
+def test_an_upload_s_reason_with_a_control_character_is_422(client: FlaskClient) -> None:
+    # Found probing past the fuzzer: a NUL in the form's reason was stored as it came, and PostgreSQL refused it (500).
+    response = _upload(client, {"document": _edited_notice()}, reason="新的盖章要求\x00")
+
+    assert response.status_code == 422
+    assert "reason" in response.get_json()["errors"]
