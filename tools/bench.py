@@ -20,12 +20,10 @@ import functools
 import http.client
 import io
 import json
-import math
 import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +42,18 @@ from xml.sax.saxutils import escape, unescape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from processes import (  # noqa: E402
+    CLOCK_TICKS,
+    Proc,
+    cpu_seconds,
+    free_port,
+    list_processes,
+    machine_busy_seconds,
+    percentile,
+    process_kind,
+    process_tree,
+    tail,
+)
 from pypdf import PdfReader  # noqa: E402
 
 from service import create_app  # noqa: E402
@@ -77,13 +87,6 @@ def log(message: str) -> None:
 
 
 # -- statistics ---------------------------------------------------------------------------------------
-
-
-def percentile(ordered: list[float], q: float) -> float:
-    """Nearest-rank percentile of sorted values (nan without data); bench_carbone.js uses the same."""
-    if not ordered:
-        return float("nan")
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 @dataclass
@@ -143,52 +146,6 @@ def measure_in_process(name: str, run: Callable[[], object], repeat: int) -> Row
 # -- processes ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Proc:
-    pid: int
-    ppid: int
-    pgid: int
-    comm: str
-    rss_kb: int
-    cmdline: str
-
-
-def list_processes() -> dict[int, Proc]:
-    """Every live (non-zombie) process, from /proc."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        pid = int(entry)
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
-            status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8", errors="replace")
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if fields[0] in ("Z", "X"):
-            continue
-        rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        found[pid] = Proc(pid, int(fields[1]), int(fields[2]), comm, int(rss.group(1)) if rss else 0, cmdline)
-    return found
-
-
-def process_tree(root: int) -> list[Proc]:
-    """`root` and its descendants, plus members of any process group one of them leads (orphans included)."""
-    processes = list_processes()
-    tree = {root} if root in processes else set()
-    grew = True
-    while grew:
-        grew = False
-        for proc in processes.values():
-            if proc.pid not in tree and (proc.ppid in tree or proc.pgid in tree):
-                tree.add(proc.pid)
-                grew = True
-    return [processes[pid] for pid in sorted(tree)]
-
-
 def kill_leftovers(pids: set[int], pgids: set[int]) -> list[Proc]:
     """SIGKILL every live process among `pids` or in the groups `pgids`; returns what it found alive."""
     alive = [p for p in list_processes().values() if p.pid in pids or p.pgid in pgids]
@@ -196,13 +153,6 @@ def kill_leftovers(pids: set[int], pgids: set[int]) -> list[Proc]:
         with suppress(ProcessLookupError):
             os.kill(proc.pid, signal.SIGKILL)
     return alive
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -264,13 +214,6 @@ def wait_ready(port: int, process: subprocess.Popen[bytes], log_path: Path) -> d
             pass
         time.sleep(0.2)
     raise RuntimeError(f"gongwen serve was not ready within {SERVER_READY_TIMEOUT:.0f} s:\n{tail(log_path)}")
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 # -- HTTP load ----------------------------------------------------------------------------------------
@@ -409,17 +352,6 @@ def one_page_variant(body: dict[str, Any]) -> dict[str, Any]:
     return variant
 
 
-def process_kind(proc: Proc) -> str:
-    """What a process of the server's tree is, for the RSS and CPU breakdowns."""
-    if "uno_worker" in proc.cmdline:
-        return "UNO worker"
-    if proc.comm.startswith("soffice") or "oosplash" in proc.comm:
-        return proc.comm
-    if "gunicorn" in proc.cmdline or "gongwen" in proc.cmdline:
-        return "gunicorn"
-    return proc.comm
-
-
 def summarise_rss(tree: list[Proc]) -> tuple[int, str]:
     """Total VmRSS in kB and a breakdown by kind of process."""
     kinds: dict[str, list[int]] = {}
@@ -427,26 +359,6 @@ def summarise_rss(tree: list[Proc]) -> tuple[int, str]:
         kinds.setdefault(process_kind(proc), []).append(proc.rss_kb)
     parts = [f"{kind} ×{len(sizes)} {sum(sizes) / 1024:.0f} MB" for kind, sizes in sorted(kinds.items())]
     return sum(proc.rss_kb for proc in tree), ", ".join(parts)
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a live process (0 once it is gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return 0.0
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def machine_busy_seconds() -> float:
-    """CPU time all cores spent on anything but idle and I/O wait since boot, from /proc/stat."""
-    with open("/proc/stat", encoding="ascii") as stat:
-        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in stat.readline().split()[1:9])
-    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
 
 
 class CpuMeter:

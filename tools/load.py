@@ -38,7 +38,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -56,6 +55,16 @@ ROOT = TOOLS.parent
 sys.path.insert(0, str(ROOT))
 
 from load_clients import LoadPlan, drive, vary  # noqa: E402
+from processes import (  # noqa: E402
+    Proc,
+    free_port,
+    list_processes,
+    machine_busy_seconds,
+    percentile,
+    process_kind,
+    process_tree,
+    tail,
+)
 
 SHARED_EXAMPLES = Path(os.environ.get("GONGWEN_EXAMPLES_DIR", ROOT.parent / "shared" / "examples"))
 OWN_EXAMPLES = ROOT / "schemas" / "examples"
@@ -101,75 +110,7 @@ def log(message: str) -> None:
     print(f"load: {message}", file=sys.stderr, flush=True)
 
 
-# -- processes ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Proc:
-    pid: int
-    ppid: int
-    pgid: int
-    comm: str
-    rss_kb: int
-    cmdline: str
-
-
-def list_processes() -> dict[int, Proc]:
-    """Every live (non-zombie) process, from /proc."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text(encoding="utf-8", errors="replace")
-            status = Path(f"/proc/{entry}/status").read_text(encoding="utf-8", errors="replace")
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if fields[0] in ("Z", "X"):
-            continue
-        rss = next((line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")), "0")
-        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        found[int(entry)] = Proc(int(entry), int(fields[1]), int(fields[2]), comm, int(rss), cmdline)
-    return found
-
-
-def process_tree(root: int, processes: dict[int, Proc]) -> list[Proc]:
-    """`root` and its descendants, plus members of any process group one of them leads (orphaned offices)."""
-    tree = {root} if root in processes else set()
-    grew = True
-    while grew:
-        grew = False
-        for proc in processes.values():
-            if proc.pid not in tree and (proc.ppid in tree or proc.pgid in tree):
-                tree.add(proc.pid)
-                grew = True
-    return [processes[pid] for pid in sorted(tree)]
-
-
-def process_kind(proc: Proc) -> str:
-    if "uno_worker" in proc.cmdline:
-        return "UNO worker"
-    if proc.comm.startswith("soffice") or "oosplash" in proc.comm:
-        return proc.comm
-    if "gongwen" in proc.cmdline or "gunicorn" in proc.cmdline:
-        return "gongwen"
-    return proc.comm
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
+# -- the service ------------------------------------------------------------------------------------
 
 
 class Services:
@@ -501,18 +442,12 @@ class RssSampler:
 # -- analysis -----------------------------------------------------------------------------------------
 
 
-def percentile(ordered: list[float], q: float) -> float | None:
-    """Nearest-rank percentile of sorted values (None without data)."""
-    if not ordered:
-        return None
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
 def latency_ms(seconds: Iterable[float]) -> dict[str, float | int | None]:
     ordered = sorted(s * 1000 for s in seconds)
 
     def rounded(value: float | None) -> float | None:
-        return None if value is None else round(value, 1)
+        # JSON has no NaN: a format with no answer has no percentiles.
+        return None if value is None or math.isnan(value) else round(value, 1)
 
     return {
         "n": len(ordered),
@@ -823,12 +758,6 @@ def office_limit_mb(environment: dict[str, str]) -> float:
     from service.config import Settings
 
     return Settings.from_environment(environment).converter_max_rss_mb * OFFICE_OVERSHOOT
-
-
-def machine_busy_seconds() -> float:
-    with open("/proc/stat", encoding="ascii") as stat:
-        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in stat.readline().split()[1:9])
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def _interrupt(signum: int, _frame: object) -> None:
