@@ -192,12 +192,7 @@ def set_path(body: dict[str, Any], path: list[str], value: Any) -> None:
 # --- Private PostgreSQL and Redis servers (tests/servers.py), one each per session --------------------------
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """A private PostgreSQL; `postgres_server.create_database()` gives another fresh database's URL.
-
-    Never skipped: without Debian's postgresql every test using it fails with the command that installs it.
-    """
+def _private_postgres() -> Iterator[PostgresServer]:
     try:
         server = PostgresServer()
         server.start()
@@ -205,6 +200,15 @@ def postgres_server() -> Iterator[PostgresServer]:
         pytest.fail(str(error), pytrace=False)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A private PostgreSQL; `postgres_server.create_database()` gives another fresh database's URL.
+
+    Never skipped: without Debian's postgresql every test using it fails with the command that installs it.
+    """
+    yield from _private_postgres()
 
 
 @pytest.fixture
@@ -213,13 +217,7 @@ def restartable_postgres() -> Iterator[PostgresServer]:
 
     Not the session's server: restarting that would cut the connections of whatever else uses it.
     """
-    try:
-        server = PostgresServer()
-        server.start()
-    except ServerError as error:
-        pytest.fail(str(error), pytrace=False)
-    yield server
-    server.stop()
+    yield from _private_postgres()
 
 
 @pytest.fixture(scope="session")

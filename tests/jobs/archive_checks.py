@@ -6,12 +6,16 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 import pdfplumber
 from pypdf import PdfReader
 
+from service.storage import archive_runs as runs
+from service.storage.database import Database
+from service.storage.files import FileStore
 from tests.rendering.pdf_measure import Char, read_pdf_bytes
 
 ITEMS_FOLDER = "件/"
@@ -154,3 +158,25 @@ def box_problems(result: ArchiveResult, *, fonds_no: str, year: int, retention: 
     if listed != real_pages:
         problems.append(f"目录 页数 {listed}, real {real_pages}")
     return problems
+
+
+def assert_finished_whole(
+    database: Database,
+    files: FileStore,
+    run_id: str,
+    total: int,
+    *,
+    done_before: Collection[int] = (),
+) -> ArchiveResult:
+    """The run of this suite's meeting (J012, 2026, from 件号 41) finished with every 件 once, nothing failed,
+    its manifest and box sound, and the 件 in `done_before` (positions) not prepared again after a fault."""
+    run = runs.get_run(database, run_id)
+    assert (run.status, run.done, run.failures, run.error) == ("finished", total, [], None)
+    assert run.result is not None
+    result = open_result(files.read(run.result["zip"]))
+    assert manifest_problems(result) == []
+    assert box_problems(result, fonds_no="J012", year=2026, retention="定期30年", first_item_no=41) == []
+    assert len(result.item_files) == total == len(result.manifest["items"])
+    attempts = {item.position: item.attempts for item in runs.stamped_items(database, run_id)}
+    assert {position: attempts[position] for position in done_before} == dict.fromkeys(done_before, 1)
+    return result

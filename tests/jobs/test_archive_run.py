@@ -18,7 +18,7 @@ from service.storage import archive_runs as runs
 from service.storage.database import Database
 from service.storage.files import FileStore
 from service.storage.models import ArchiveRun
-from tests.jobs.archive_checks import box_problems, manifest_problems, open_result
+from tests.jobs.archive_checks import assert_finished_whole, box_problems, manifest_problems, open_result
 from tests.jobs.conftest import filing, issue_meeting, manifest_entry_for_scan, upload_scan
 from tests.storage.consistency import store_problems
 from tests.storage.disks import small_disk
@@ -246,14 +246,6 @@ def test_a_full_disk_pauses_the_run_saying_so_and_once_space_is_freed_it_finishe
         resumed = runner(database, files, catalog, conversion_pool).run(run_id)
 
         assert resumed.outcome is runs.ClaimOutcome.CLAIMED
-        run = runs.get_run(database, run_id)
-        assert (run.status, run.done, run.failures, run.error) == ("finished", total, [], None)
-        assert run.result is not None
-        result = open_result(files.read(run.result["zip"]))
-        assert manifest_problems(result) == []
-        assert box_problems(result, fonds_no="J012", year=2026, retention="定期30年", first_item_no=41) == []
-        assert len(result.item_files) == total == len(result.manifest["items"])
         # What was prepared before the disk filled up was not prepared again.
-        attempts = {item.position: item.attempts for item in runs.stamped_items(database, run_id)}
-        assert {position: attempts[position] for position in done_before} == dict.fromkeys(done_before, 1)
+        assert_finished_whole(database, files, run_id, total, done_before=done_before)
         assert store_problems(files) == []

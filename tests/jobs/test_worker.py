@@ -19,7 +19,7 @@ from service.jobs.queue import JobQueue
 from service.storage import archive_runs as runs
 from service.storage.database import Database
 from service.storage.files import FileStore
-from tests.jobs.archive_checks import box_problems, manifest_problems, open_result
+from tests.jobs.archive_checks import assert_finished_whole
 from tests.jobs.conftest import filing, issue_meeting, manifest_entry_for_scan, upload_scan
 from tests.jobs.test_archive_run import start_run
 from tests.jobs.workers import gongwen_worker
@@ -74,16 +74,9 @@ def test_a_run_survives_a_killed_worker_and_finishes_with_every_item_exactly_onc
             f"the second worker finished the run:\n{second.log_tail()}",
         )
 
+    # What was done before the kill was not done again.
+    assert_finished_whole(database, files, run_id, total, done_before=finished_before)
     run = runs.get_run(database, run_id)
-    assert (run.status, run.done, run.failures) == ("finished", total, [])
-    assert run.result is not None
-    result = open_result(files.read(run.result["zip"]))
-    assert manifest_problems(result) == []
-    assert box_problems(result, fonds_no="J012", year=2026, retention="定期30年", first_item_no=41) == []
-    assert len(result.item_files) == total == len(result.manifest["items"])
-    # What was done before the kill was not done again: one attempt each.
-    attempts = {item.position: item.attempts for item in runs.stamped_items(database, run_id)}
-    assert {position: attempts[position] for position in finished_before} == dict.fromkeys(finished_before, 1)
 
     # Running the finished run again changes nothing.
     again = ArchiveRunner(database, files, catalog, conversion_pool, workers=1, lease_seconds=LEASE_SECONDS)
@@ -129,11 +122,6 @@ def test_a_run_survives_a_postgresql_restart_and_the_same_worker_finishes_it(
 
     assert at_outage.status == "running" and at_outage.done < total, at_outage
     assert "storage unavailable" in worker.log_path.read_text(encoding="utf-8"), "the outage never met the run"
-    run = runs.get_run(database, run_id)
-    assert (run.status, run.done, run.failures, run.error) == ("finished", total, [], None)
-    assert run.result is not None
-    result = open_result(files.read(run.result["zip"]))
-    assert manifest_problems(result) == []
-    assert box_problems(result, fonds_no="J012", year=2026, retention="定期30年", first_item_no=41) == []
-    assert len(result.item_files) == total == len(documents) == len(result.manifest["items"])
+    result = assert_finished_whole(database, files, run_id, total)
+    assert len(result.item_files) == len(documents)
     database.dispose()
