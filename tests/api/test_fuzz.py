@@ -3,14 +3,13 @@ naming what is wrong, every status, media type, header and body as the descripti
 
 Random generation in both modes: schema-valid requests, and requests that break the schema (wrong types, malformed
 JSON, huge and empty strings, control characters, emoji, Jinja syntax). Each run draws a new seed and prints it; a
-failure comes with the curl command that repeats it, and FUZZ_SEED=<seed> repeats the whole run. FUZZ_EXAMPLES sets
-the examples per operation (`make fuzz` runs 300).
+failure comes with the curl command that repeats it, and FUZZ_SEED=<seed> makes the same draws again. FUZZ_EXAMPLES sets
+the examples per operation (`make fuzz` runs 300), FUZZ_DATABASES the registry's databases (sqlite,postgresql).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -52,11 +51,15 @@ from service.documents.kinds import KINDS
 from service.storage import accounts as store
 from tests.conftest import load_example
 from tests.jobs.conftest import filing
+from tests.storage.databases import database_url
 
-# Random examples per operation, beside its coverage cases and the example bodies: 100 took 1 min 40 s on the
-# 2-core machine (13,000 requests), inside the suite's 3-minute budget for this file; `make fuzz` runs 300.
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
+# Random examples per operation, beside its coverage cases and example bodies. 40 on both databases took 2 min 6 s
+# on the 2-core machine (19,400 requests), inside the suite's 3-minute budget for this file; `make fuzz` runs 300.
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 FUZZ_SEED = os.environ.get("FUZZ_SEED")
+# Both, because PostgreSQL refuses what SQLite stores (a NUL in text, integers past 32 bits): its errors were 500s
+# an SQLite-only run never met.
+FUZZ_DATABASES = os.environ.get("FUZZ_DATABASES", "sqlite,postgresql").split(",")
 
 # Strings offered to every string field, path and query parameter now and then, beside what hypothesis makes up:
 # Jinja (the templates are Jinja; text must never be evaluated), markup, emoji and rare characters, invisible and
@@ -82,6 +85,9 @@ NASTY_STRINGS = [
     "机密*1年",
     "../../etc/passwd",
     "%00%2e%2e%2f",
+    "²",
+    "١٢",
+    "9" * 5000,
     "1e309",
     "-0",
     "NaN",
@@ -110,10 +116,11 @@ class Known:
         return found
 
 
-@pytest.fixture
-def fuzzed_app(tmp_path: Path, conversion_pool: ConversionPool) -> Iterator[Flask]:
+@pytest.fixture(params=FUZZ_DATABASES)
+def fuzzed_app(request: pytest.FixtureRequest, tmp_path: Path, conversion_pool: ConversionPool) -> Iterator[Flask]:
     """A fresh app and database for the run, on the session's warm LibreOffice."""
-    app = create_app(Settings(data_dir=tmp_path / "data"), converter=conversion_pool)
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url(request.param, tmp_path, request))
+    app = create_app(settings, converter=conversion_pool)
     yield app
     app.extensions["gongwen.database"].dispose()
 
@@ -196,7 +203,7 @@ def api_schema(fuzzed_app: Flask, request: pytest.FixtureRequest) -> Iterator[Ba
         }
     )
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", fuzzed_app, config=config)
-    print(f"schemathesis seed {schema.config.seed}: FUZZ_SEED={schema.config.seed} repeats this run")
+    print(f"schemathesis seed {schema.config.seed}: FUZZ_SEED={schema.config.seed} makes the same draws again")
     schema.auth(refresh_interval=None)(AdminKey)
     known = _existing_things(fuzzed_app)
 
@@ -213,10 +220,11 @@ def api_schema(fuzzed_app: Flask, request: pytest.FixtureRequest) -> Iterator[Ba
     schema.hook(flatmap_case)
     schema.hook(after_call)
     yield schema
-    _report(request, sent)
+    database = fuzzed_app.config["GONGWEN_SETTINGS"].effective_database_url.split(":")[0].split("+")[0]
+    _report(request, sent, database=database)
 
 
-def _report(request: pytest.FixtureRequest, sent: Counter[tuple[str, int]]) -> None:
+def _report(request: pytest.FixtureRequest, sent: Counter[tuple[str, int]], *, database: str) -> None:
     """How much was sent, by status class: the figures a budget is set by."""
     operations = {label for label, _ in sent}
     by_class = Counter[int]()
@@ -224,7 +232,7 @@ def _report(request: pytest.FixtureRequest, sent: Counter[tuple[str, int]]) -> N
         by_class[status_class] += count
     classes = ", ".join(f"{count} {status_class}xx" for status_class, count in sorted(by_class.items()))
     line = (
-        f"fuzzed {len(operations)} operations with {sum(sent.values())} requests ({classes}), "
+        f"fuzzed {len(operations)} operations on {database} with {sum(sent.values())} requests ({classes}), "
         f"FUZZ_EXAMPLES={FUZZ_EXAMPLES} random examples each"
     )
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
@@ -333,26 +341,16 @@ def _takes_free_text(operation: APIOperation) -> bool:
     return False
 
 
-def _also_matched_by_a_template(path: str, paths: tuple[str, ...]) -> bool:
-    """Whether another path template also matches `path` (/documents/{document_id} matches /documents/meeting-notice):
-    Allow then rightly lists that template's methods too (GET), which allow_header_conformance cannot know."""
-    for other in paths:
-        if other != path and "{" in other:
-            pattern = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(other))
-            if re.fullmatch(pattern, path):
-                return True
-    return False
-
-
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+# werkzeug's test client warns when it is asked to send a cookie over 4 KB (a fuzzed session cookie); the warning
+# is about the client, and the service answering such a cookie is what is under test.
+@pytest.mark.filterwarnings("ignore:The 'gongwen_session' cookie is too large:UserWarning")
 @schema.parametrize()
 def test_every_operation_answers_as_documented(case: Case) -> None:
     operation = case.operation
     exempt: set[CheckFunction] = set()
     if _takes_free_text(operation):
         exempt.update(FREE_TEXT_EXEMPT)
-    if _also_matched_by_a_template(operation.path, tuple(operation.schema.raw_schema["paths"])):
-        exempt.add(allow_header_conformance)
     case.call_and_validate(checks=[check for check in CHECKS if check not in exempt])
