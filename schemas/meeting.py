@@ -1,4 +1,4 @@
-"""会议 (meetings) in the registry: the body that creates one, and the queries of the registry's lists."""
+"""会议 (meetings) in the registry: the body that creates one, the queries of the registry's lists and of an upload."""
 
 from __future__ import annotations
 
@@ -55,3 +55,13 @@ class NumberRegisterQuerySchema(BaseSchema):
 
     prefix = Text(required=True, max_length=40, metadata={"description": "机关代字，如“青政办发”"})
     year = QueryInteger(required=True, minimum=FIRST_YEAR, maximum=LAST_YEAR, metadata={"description": "年份"})
+
+
+class UploadQuerySchema(BaseSchema):
+    """What an upload's query may say about the file: its original name (the body is the file itself)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    # The stored column holds 255 characters; a longer name is refused, not cut.
+    name = Text(max_length=255, allow_empty=True, load_default="", metadata={"description": "原文件名，如“签到表.pdf”"})

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from flask import Response, current_app, jsonify, request
 from marshmallow import Schema, fields
 
-from schemas.meeting import MeetingListQuerySchema, NewMeetingSchema, NumberRegisterQuerySchema
+from schemas.meeting import MeetingListQuerySchema, NewMeetingSchema, NumberRegisterQuerySchema, UploadQuerySchema
 from service.access.requests import record_change, require_principal
 from service.api.blueprint import CONVERSION_PROBLEMS, JSON_BODY_PROBLEMS, bp, json_response, problems
 from service.api.routes import CorrectionSchema, _read_json_body, catalog, converter, json_body
@@ -463,7 +463,7 @@ def list_doc_numbers() -> Response:
     description="The raw PDF as the body (Content-Type: application/pdf), up to GONGWEN_MAX_UPLOAD_BYTES. "
     "Stored once by its SHA-256: 201 when new, 200 when the same bytes were there already. "
     "?name= gives the file's original name.",
-    parameters=[{"in": "query", "name": "name", "schema": {"type": "string"}, "description": "original file name"}],
+    parameters=[{"in": "query", "schema": UploadQuerySchema}],
     requestBody={"required": True, "content": {PDF_MEDIA_TYPE: _BINARY}},
     responses={
         "200": json_response(StoredFileSchema, "already stored"),
@@ -482,6 +482,8 @@ def upload_file() -> Response:
             f"the upload's Content-Type must be application/pdf, not {request.mimetype or 'missing'}",
         )
         raise UploadInvalidError(message, errors={"Content-Type": [message]})
+    # The name is text like any other (a NUL in it was a 500 on PostgreSQL), checked before the body is read.
+    original_name = load_payload(UploadQuerySchema(), request.args.to_dict())["name"]
     content = request.get_data(cache=False)
     pages = _pdf_pages(content)
     stored, created = registry.record_file(
@@ -490,7 +492,7 @@ def upload_file() -> Response:
             sha256=file_store().put(content),
             media_type=PDF_MEDIA_TYPE,
             size=len(content),
-            original_name=request.args.get("name", "")[:255],
+            original_name=original_name,
             pages=pages,
         ),
     )

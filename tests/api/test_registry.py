@@ -573,3 +573,19 @@ def test_a_kind_s_render_url_is_no_document_id(registry_client: FlaskClient) -> 
 
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param("签到表%00.pdf", id="nul"), pytest.param("签到表" * 100 + ".pdf", id="over-255-characters")],
+)
+def test_an_upload_s_name_that_is_no_text_is_422_and_nothing_is_stored(
+    registry_client: FlaskClient, registry_app: Flask, name: str
+) -> None:
+    # Found by the fuzzer on PostgreSQL: ?name= with a NUL went into the database, which refused it (500).
+    pdf = _pdf(1)
+    response = registry_client.post(f"/api/v1/files?name={name}", data=pdf, content_type="application/pdf")
+
+    problem = _problem(response, 422, "payload_invalid")
+    assert "name" in problem["errors"]
+    assert not registry_app.extensions["gongwen.files"].exists(hashlib.sha256(pdf).hexdigest())
