@@ -131,7 +131,10 @@ def upload_version(
     refused = {variant: result for variant, result in checked.items() if not result.accepted}
     if refused:
         raise TemplateRejectedError(
-            bilingual(f"{find_kind(kind).label}模板未通过检查", f"the {kind} template failed its checks"),
+            bilingual(
+                f"{find_kind(kind).label}模板未通过检查：{'、'.join(f'files.{v}' for v in refused)}",
+                f"the {kind} template failed its checks: {', '.join(f'files.{v}' for v in refused)}",
+            ),
             errors={
                 f"files.{variant}": [_describe(finding) for finding in result.checks.errors]
                 for variant, result in refused.items()
@@ -321,13 +324,16 @@ def _check_upload_request(catalog: TemplateCatalog, kind: str, files: Mapping[st
             ]
     errors.update(_reason_errors(reason))
     if errors:
-        raise PayloadInvalidError(bilingual("上传内容不完整", "the upload is incomplete"), errors=errors)
+        raise PayloadInvalidError(
+            bilingual(f"上传内容不完整：{'、'.join(errors)}", f"the upload is incomplete: {', '.join(errors)}"),
+            errors=errors,
+        )
 
 
 def _check_reason(reason: str) -> None:
     errors = _reason_errors(reason)
     if errors:
-        raise PayloadInvalidError(bilingual("请说明原因", "say why"), errors=errors)
+        raise PayloadInvalidError(bilingual("请说明原因（reason）", "say why (reason)"), errors=errors)
 
 
 def _reason_errors(reason: str) -> dict[str, list[str]]:

@@ -106,9 +106,33 @@ def _finalize(value: object) -> Markup:
     return Markup(escaped)
 
 
+# The largest string or list a template may build with `*`, and the largest exponent of `**`: a maintainer's
+# `{{ 'x' * 999999999 }}` held a gigabyte for minutes, and `{{ 9 ** 99999999 }}` runs for minutes.
+MAX_REPEATED_LENGTH = 100_000
+MAX_EXPONENT = 1_000
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, which bounds `range` but not `*` and `**`, with those bounded too."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+            raise jinja2.exceptions.SecurityError(f"an exponent above {MAX_EXPONENT} is not allowed")
+        if operator == "*":
+            for sized, count in ((left, right), (right, left)):
+                repeats = isinstance(sized, str | list | tuple) and isinstance(count, int)
+                if repeats and len(sized) * count > MAX_REPEATED_LENGTH:
+                    raise jinja2.exceptions.SecurityError(
+                        f"a repeated value longer than {MAX_REPEATED_LENGTH} is not allowed"
+                    )
+        return super().call_binop(context, operator, left, right)
+
+
 def _environment() -> SandboxedEnvironment:
     # Sandboxed and strict: a template may only read the context, and a key it names must exist.
-    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
+    return _BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize)
 
 
 TEMPLATE_ENVIRONMENT = _environment()
@@ -173,6 +197,10 @@ def _compile_part(name: str, source: str, path: str) -> jinja2.Template:
                 f"template {path}, {name}, paragraph {exc.lineno}: {exc.message}",
             )
         ) from exc
+    except RecursionError as exc:
+        raise TemplateInvalidError(
+            bilingual(f"模板{path}的{name}嵌套过深", f"template {path}, {name}: nested too deeply")
+        ) from exc
 
 
 def _render_part(name: str, template: jinja2.Template, context: Mapping[str, object]) -> etree._Element:
@@ -188,6 +216,11 @@ def _render_part(name: str, template: jinja2.Template, context: Mapping[str, obj
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateInvalidError(
             bilingual(f"模板{name}使用了不允许的操作：{exc}", f"template part {name} does something unsafe: {exc}")
+        ) from exc
+    except RecursionError as exc:
+        # A macro calling itself without end: the template's fault, whatever the data.
+        raise TemplateInvalidError(
+            bilingual(f"模板{name}递归过深", f"template part {name} recurses without end")
         ) from exc
     except jinja2.TemplateError as exc:
         raise RenderError(

@@ -1035,7 +1035,18 @@ def check_jinja(package: dict[str, bytes], contract: ContextContract) -> list[Fi
         ]
     findings: list[Finding] = []
     for name, source in sources.items():
-        findings += _check_part(name, source, contract)
+        try:
+            findings += _check_part(name, source, contract)
+        except RecursionError:
+            # Jinja's parser and our walk recurse per nesting level: 300 nested brackets or a chain of
+            # thousands of filters exhausts Python's stack before any other check can speak.
+            findings.append(
+                _error(
+                    "template_too_deep",
+                    bilingual(f"{name}中的模板表达式嵌套过深", f"a template expression in {name} is nested too deeply"),
+                    Location(part=name),
+                )
+            )
     return findings
 
 

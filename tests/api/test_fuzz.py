@@ -282,7 +282,7 @@ def problem_details(ctx: CheckContext, response: Response, case: Case) -> None:
         errors = body.get("errors")
         assert errors and isinstance(errors, dict), f"a 422 lists what is wrong by field: {body}"
         unnamed = _fields_unnamed(body["detail"], errors)
-        assert not unnamed or _waived(case, unnamed), f"the detail names none of the fields: {body}"
+        assert not unnamed, f"the detail names none of the fields: {body}"
 
 
 def _fields_unnamed(detail: str, errors: dict[str, Any]) -> list[str]:
@@ -294,14 +294,6 @@ def _fields_unnamed(detail: str, errors: dict[str, Any]) -> list[str]:
     if any(name in detail or name.rsplit(".", 1)[-1] in detail for name in fields):
         return []
     return fields
-
-
-def _waived(case: Case, fields: list[str]) -> bool:
-    """NOTE: service/documents/template_versions.py names these fields in `errors` but not in its details ("the
-    upload is incomplete", "say why", "the <kind> template failed its checks"); that module is outside this change
-    and its report asks for the names. Until then its 422s about reason and files.<variant> pass here."""
-    template_route = case.operation.path.startswith("/api/v1/templates/")
-    return template_route and all(name == "reason" or name.split(".")[0] == "files" for name in fields)
 
 
 CHECKS: list[CheckFunction] = [

@@ -803,3 +803,35 @@ def test_repaired_package_opens_in_python_docx():
     assert repaired is not None
     docx.Document(io.BytesIO(docx_bytes(repaired)))
     assert zipfile.is_zipfile(io.BytesIO(docx_bytes(repaired)))
+
+
+DEEP = {
+    "nested-brackets": "{{ " + "(" * 300 + "1" + ")" * 300 + " }}",
+    "filter-chain": "{{ doc_number" + "|trim" * 5000 + " }}",
+}
+
+
+@pytest.mark.parametrize("expression", DEEP.values(), ids=DEEP.keys())
+def test_an_expression_nested_past_the_stack_is_a_finding_not_a_crash(expression: str):
+    package = notice_with(lambda root: add_paragraph_after(root, "{{ doc_number }}", run(expression)))
+
+    assert "template_too_deep" in codes(check_jinja(package, contract_for(NOTICE)))
+
+
+BOUNDLESS = {
+    "repeated-string": "{{ 'x' * 999999999 }}",
+    "repeated-list": "{{ ([1] * 999999999)|length }}",
+    "huge-power": "{{ 9 ** 99999999 }}",
+    "endless-macro": "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+}
+
+
+@pytest.mark.parametrize("expression", BOUNDLESS.values(), ids=BOUNDLESS.keys())
+def test_a_template_that_would_fill_without_end_is_refused_at_render(tmp_path: Path, expression: str):
+    package = notice_with(lambda root: add_paragraph_after(root, "{{ doc_number }}", run(expression)))
+    path = tmp_path / "boundless.docx"
+    path.write_bytes(docx_bytes(package))
+    validated = validate_document(NOTICE, load_example(NOTICE))
+
+    with pytest.raises(TemplateInvalidError):
+        render_docx(path, validated.kind.build_context(validated.data), PROPERTIES)
