@@ -132,7 +132,7 @@ def upload_version(
     if refused:
         raise TemplateRejectedError(
             bilingual(
-                f"{find_kind(kind).label}模板未通过检查：{'、'.join(f'files.{v}' for v in refused)}",
+                f"{find_kind(kind).label}模板未通过检查",
                 f"the {kind} template failed its checks: {', '.join(f'files.{v}' for v in refused)}",
             ),
             errors={
