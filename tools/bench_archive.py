@@ -30,17 +30,10 @@ from service.storage import registry  # noqa: E402
 from service.storage.database import Database  # noqa: E402
 from service.storage.files import FileStore  # noqa: E402
 from tests.conftest import load_example  # noqa: E402
+from tests.jobs.conftest import FILED_KINDS, filing  # noqa: E402
 
-KINDS = ("meeting-notice", "reply-slip", "sign-in-sheet", "meeting-minutes", "minutes-feedback-slip", "meeting-brief")
-FILING = {
-    "fonds_no": "J012",
-    "fonds_name": "青山县人民政府办公室",
-    "year": 2026,
-    "retention": "定期30年",
-    "organization": "秘书科",
-    "start_item_no": 1,
-    "box_no": 1,
-}
+# The example office's filing, numbered from the first 件 of box 1.
+FILING = filing(start_item_no=1, box_no=1)
 
 
 def generated_body(kind: str, index: int) -> dict[str, object]:
@@ -103,8 +96,8 @@ def run(count: int, work: Path) -> int:
             catalog,
             pool,
             meeting.id,
-            KINDS[i % len(KINDS)],
-            generated_body(KINDS[i % len(KINDS)], i),
+            FILED_KINDS[i % len(FILED_KINDS)],
+            generated_body(FILED_KINDS[i % len(FILED_KINDS)], i),
             with_pdf=False,
         ).document.id
         for i in range(count)

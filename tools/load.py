@@ -66,6 +66,8 @@ from processes import (  # noqa: E402
     tail,
 )
 
+from tests.jobs.conftest import FILED_KINDS, filing  # noqa: E402
+
 SHARED_EXAMPLES = Path(os.environ.get("GONGWEN_EXAMPLES_DIR", ROOT.parent / "shared" / "examples"))
 OWN_EXAMPLES = ROOT / "schemas" / "examples"
 RESULTS_DIR = ROOT / "bench-results"
@@ -79,26 +81,8 @@ SETUP_REQUEST_TIMEOUT = 60.0
 # The archive run may go on after the load; past this it counts as failed.
 ARCHIVE_AFTER_LOAD_LIMIT = 600.0
 ARCHIVE_POLL = 1.0
-# Kinds the archive run's meeting gets, in turn (the ones a meeting's paperwork is made of).
-ARCHIVE_KINDS = (
-    "meeting-notice",
-    "reply-slip",
-    "sign-in-sheet",
-    "meeting-minutes",
-    "minutes-feedback-slip",
-    "meeting-brief",
-)
-FILING = {
-    "fonds_no": "J012",
-    "fonds_name": "青山县人民政府办公室",
-    "year": 2026,
-    "retention": "定期30年",
-    "organization": "秘书科",
-    "start_item_no": 1,
-    "box_no": 1,
-    "compiled_by": "李明",
-    "compiled_on": "2026-12-20",
-}
+# The example office's filing, numbered from the first 件 of box 1.
+FILING = filing(start_item_no=1, box_no=1)
 # Outline entries of a box besides one per 件: 封面, 归档文件目录, 备考表 (docs/decisions/0013).
 BOX_OUTLINE_EXTRAS = ("封面", "归档文件目录", "备考表")
 OFFICE_OVERSHOOT = 1.25
@@ -297,7 +281,7 @@ def issue_meeting(port: int, token: str, bodies: dict[str, dict[str, Any]], coun
                 serial = next(serials, None)
             if serial is None or failures:
                 return
-            kind = ARCHIVE_KINDS[serial % len(ARCHIVE_KINDS)]
+            kind = FILED_KINDS[serial % len(FILED_KINDS)]
             path = f"/api/v1/meetings/{meeting_id}/documents/{kind}?pdf=false"
             status, _, content = request("POST", port, path, token=token, body=vary(kind, bodies[kind], serial))
             if status != 201:
