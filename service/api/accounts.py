@@ -21,7 +21,7 @@ from service.access.requests import (
 from service.access.roles import ROLE_LABELS, Principal, Role
 from service.api.blueprint import JSON_BODY_PROBLEMS, bp, json_response, problems
 from service.api.registry import database
-from service.api.routes import _read_json_body
+from service.api.routes import read_json_body
 from service.api.security import ADMINS, EVERYONE, allow, open_to_all
 from service.documents.validation import load_payload
 from service.storage import accounts as store
@@ -124,7 +124,7 @@ def _session_json(principal: Principal) -> dict[str, Any]:
     },
 )
 def sign_in() -> Response:
-    body = load_payload(SignInSchema(), _read_json_body())
+    body = load_payload(SignInSchema(), read_json_body())
     user = accounts.sign_in(database(), login=body["login"], password=body["password"], remote_addr=client_address())
     return jsonify(_session_json(start_session(user)))
 
@@ -166,7 +166,7 @@ def list_keys() -> Response:
     responses={"201": json_response(IssuedKeySchema, "the key"), **JSON_BODY_PROBLEMS},
 )
 def create_key() -> Response:
-    body = load_payload(NewKeySchema(), _read_json_body())
+    body = load_payload(NewKeySchema(), read_json_body())
     issued = accounts.create_key(
         database(),
         name=body["name"],
@@ -216,7 +216,7 @@ def list_users() -> Response:
     responses={"201": json_response(NewUserAnswerSchema, "the user"), **JSON_BODY_PROBLEMS, **problems(409)},
 )
 def create_user() -> Response:
-    body = load_payload(NewUserSchema(), _read_json_body())
+    body = load_payload(NewUserSchema(), read_json_body())
     created = accounts.create_user(
         database(),
         login=body["login"],

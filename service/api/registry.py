@@ -12,7 +12,7 @@ from marshmallow import Schema, fields
 from schemas.meeting import MeetingListQuerySchema, NewMeetingSchema, NumberRegisterQuerySchema, UploadQuerySchema
 from service.access.requests import record_change, require_principal
 from service.api.blueprint import CONVERSION_PROBLEMS, JSON_BODY_PROBLEMS, bp, json_response, problems
-from service.api.routes import CorrectionSchema, _read_json_body, catalog, converter, json_body
+from service.api.routes import CorrectionSchema, catalog, converter, json_body, read_json_body
 from service.api.security import ARCHIVISTS, ISSUERS, READERS, UPLOADERS, allow
 from service.documents.issuing import ensure_pdf, issue_document
 from service.documents.kind import DocumentKind
@@ -178,7 +178,7 @@ _FILE_RESPONSE = {
     },
 )
 def create_meeting() -> Response:
-    meeting = registry.create_meeting(database(), **load_payload(NewMeetingSchema(), _read_json_body()))
+    meeting = registry.create_meeting(database(), **load_payload(NewMeetingSchema(), read_json_body()))
     record_change("meeting.created", f"meeting:{meeting.id}", title=meeting.title)
     response = jsonify(MeetingRecordSchema().dump(_meeting_json(meeting)))
     response.status_code = 201
@@ -237,7 +237,7 @@ def _register_issue_route(kind: DocumentKind) -> None:
             converter(),
             meeting_id,
             kind.name,
-            _read_json_body(),
+            read_json_body(),
             idempotency_key=_idempotency_key(),
             with_pdf=_pdf_wanted(),
         )

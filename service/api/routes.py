@@ -186,7 +186,9 @@ def json_body(kind: DocumentKind) -> dict[str, Any]:
     }
 
 
-def _read_json_body() -> Any:
+def read_json_body() -> Any:
+    """The request's JSON body as every route reads it: JSON by Content-Type, parseable, and nothing that
+    breaks what comes after (lone surrogates, nesting past the schema's depth); None for `null`."""
     if not request.is_json:
         raise UnsupportedMediaType()
     try:
@@ -314,12 +316,12 @@ def _register_kind(kind: DocumentKind) -> None:
     def render_view() -> Response:
         output_format = _output_format()
         document = render_document(
-            catalog(), kind.name, _read_json_body(), output_format, converter(), page=_page_number()
+            catalog(), kind.name, read_json_body(), output_format, converter(), page=_page_number()
         )
         return _file_response(document, kind)
 
     def validate_view() -> Response:
-        validated = validate_document(kind.name, _read_json_body())
+        validated = validate_document(kind.name, read_json_body())
         return jsonify(valid=True, corrections=[c.as_dict() for c in validated.corrections])
 
     render_view.__name__ = f"render_{slug}"

@@ -13,7 +13,7 @@ from schemas.fields import BaseSchema, Integer, Text
 from service.access.requests import audit_entry
 from service.access.roles import Role
 from service.api.blueprint import CONVERSION_PROBLEMS, JSON_BODY_PROBLEMS, bp, json_response, problems
-from service.api.routes import _read_json_body, catalog, converter, whole_number
+from service.api.routes import catalog, converter, read_json_body, whole_number
 from service.api.security import EVERYONE, allow
 from service.documents import template_versions
 from service.documents.kinds import find_kind
@@ -295,7 +295,7 @@ def download_template_file(kind: str, version: int, variant: str) -> Response:
     },
 )
 def activate_template_version(kind: str) -> Response:
-    body = load_payload(ActivationRequestSchema(), _read_json_body())
+    body = load_payload(ActivationRequestSchema(), read_json_body())
     activation = template_versions.activate_version(
         catalog(), kind, body["version"], body["reason"], audit_entry("template.activated", f"templates/{kind}")
     )
@@ -315,7 +315,7 @@ def activate_template_version(kind: str) -> Response:
     },
 )
 def roll_back_template(kind: str) -> Response:
-    body = load_payload(RollbackRequestSchema(), _read_json_body())
+    body = load_payload(RollbackRequestSchema(), read_json_body())
     activation = template_versions.roll_back_version(
         catalog(), kind, body["reason"], audit_entry("template.rolled_back", f"templates/{kind}")
     )
