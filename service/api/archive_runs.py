@@ -13,7 +13,7 @@ from schemas.archive_selection import ArchiveRunRequestSchema
 from service.access.requests import record_change
 from service.api.blueprint import JSON_BODY_PROBLEMS, bp, json_response, problems
 from service.api.registry import database, file_store
-from service.api.routes import _read_json_body
+from service.api.routes import read_json_body
 from service.api.security import ARCHIVISTS, allow
 from service.documents.validation import load_payload
 from service.errors import ConflictError, NotFoundError, bilingual
@@ -126,7 +126,7 @@ def _describe(run: runs.RunView) -> dict[str, Any]:
     },
 )
 def start_archive_run() -> Response:
-    request_body, items = prepare_run(database(), _read_json_body())
+    request_body, items = prepare_run(database(), read_json_body())
     run_id = runs.create_run(database(), request_body, items)
     job_queue().enqueue_archive_run(run_id)
     record_change("archive_run.created", f"archive_run:{run_id}", items=len(items))
